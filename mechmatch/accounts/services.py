@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mechmatch.accounts.models import ApiToken, User
+
+TOKEN_BYTES = 32
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def user_create(*, email: str, password: str, role: str, first_name: str = "", last_name: str = "") -> User:
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": "An account with this email already exists."})
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    return User.objects.create_user(
+        email=email, password=password, role=role, first_name=first_name.strip(), last_name=last_name.strip()
+    )
+
+
+def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Returns the token row and the raw token, which is shown once and never stored."""
+    raw = "mm_" + secrets.token_urlsafe(TOKEN_BYTES)
+    token = ApiToken.objects.create(user=user, name=name[:100], digest=_digest(raw), prefix=raw[3:11])
+    return token, raw
+
+
+def token_issue_for_credentials(*, email: str, password: str, name: str = "") -> tuple[ApiToken, str] | None:
+    user = authenticate(username=email.strip().lower(), password=password)
+    if user is None or not user.is_active:
+        return None
+    return token_create(user=user, name=name)
+
+
+def token_authenticate(raw: str) -> User | None:
+    if not raw or len(raw) > 200:
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=_digest(raw), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    # Touch at most once a minute so every API call is not also a write.
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def token_revoke(*, user: User, token_id: int) -> bool:
+    return bool(
+        ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    )
+
+
+def token_revoke_raw(raw: str) -> bool:
+    return bool(ApiToken.objects.filter(digest=_digest(raw), revoked_at__isnull=True).update(revoked_at=timezone.now()))

@@ -1,0 +1,254 @@
+"""Realistic, reproducible demo data: mechanics and customers at real postal areas across
+Canada and the US, weighted toward where people live with rural areas still covered."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from mechmatch.accounts.models import User
+from mechmatch.core import spatial
+from mechmatch.core.geo import PostalArea, postal_areas, timezone_for
+from mechmatch.core.taxonomy import SERVICES
+from mechmatch.customers.models import CustomerProfile, Vehicle
+from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService, Workshop
+from mechmatch.mechanics.services import profile_completion_compute
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_DOMAIN = "demo.mechmatch.test"
+BATCH = 5000
+CANADA_SHARE = 0.55
+
+# Rough market shares in Canada and the US, so brand demand and supply look real.
+BRAND_WEIGHTS: dict[str, float] = {
+    "Toyota": 14, "Ford": 13, "Chevrolet": 11, "Honda": 9, "Hyundai": 6, "Nissan": 6, "Kia": 5, "Jeep": 4,
+    "Ram": 4, "GMC": 4, "Subaru": 4, "Mazda": 3, "Volkswagen": 3, "BMW": 3, "Mercedes-Benz": 3, "Tesla": 3,
+    "Audi": 2, "Lexus": 2, "Dodge": 2, "Acura": 1.5, "Volvo": 1, "Porsche": 0.6, "Mitsubishi": 1, "Buick": 1,
+    "Cadillac": 1, "Chrysler": 0.8, "Lincoln": 0.6, "Infiniti": 0.5, "Land Rover": 0.5, "Mini": 0.4,
+}
+MODELS: dict[str, list[str]] = {
+    "Toyota": ["Corolla", "RAV4", "Camry", "Tacoma", "Highlander"], "Ford": ["F-150", "Escape", "Explorer", "Mustang"],
+    "Chevrolet": ["Silverado", "Equinox", "Malibu", "Bolt"], "Honda": ["Civic", "CR-V", "Accord", "Pilot"],
+    "Hyundai": ["Elantra", "Tucson", "Kona"], "Nissan": ["Rogue", "Sentra", "Altima"], "Kia": ["Soul", "Sportage", "Forte"],
+    "Jeep": ["Wrangler", "Grand Cherokee"], "Ram": ["1500"], "GMC": ["Sierra", "Terrain"], "Subaru": ["Outback", "Forester"],
+    "Mazda": ["Mazda3", "CX-5"], "Volkswagen": ["Jetta", "Golf", "Tiguan"], "BMW": ["3 Series", "X3", "X5"],
+    "Mercedes-Benz": ["C-Class", "GLC"], "Tesla": ["Model 3", "Model Y"], "Audi": ["A4", "Q5"], "Lexus": ["RX", "ES"],
+    "Dodge": ["Grand Caravan", "Charger"], "Acura": ["MDX", "RDX"], "Volvo": ["XC60"], "Porsche": ["Cayenne", "911"],
+}
+BRAND_SERVICE = {"BMW": "bmw_coding", "Tesla": "tesla_diagnostics", "Mercedes-Benz": "mercedes_star",
+                 "Audi": "audi_vcds", "Porsche": "porsche_piwis"}
+GENERAL_SERVICES = [s.slug for s in SERVICES if s.brand is None]
+
+
+class Command(BaseCommand):
+    help = "Load reproducible demo mechanics and customers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--mechanics", type=int, default=settings.DEMO_MECHANICS)
+        parser.add_argument("--customers", type=int, default=settings.DEMO_CUSTOMERS)
+        parser.add_argument("--seed", type=int, default=settings.DEMO_SEED)
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when mechanics already exist.")
+        parser.add_argument("--accounts-file", default=str(settings.DEMO_ACCOUNTS_FILE))
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and Mechanic.objects.exists():
+            self.stdout.write("Demo data already present; nothing to do.")
+            return
+        started = time.perf_counter()
+        seeder = DemoSeeder(seed=options["seed"])
+        with transaction.atomic():
+            accounts = seeder.run(mechanics=options["mechanics"], customers=options["customers"])
+        elapsed = time.perf_counter() - started
+        with open(options["accounts_file"], "w", encoding="utf-8") as fh:
+            json.dump(accounts, fh, indent=2)
+        self.stdout.write(
+            f"Seeded {options['mechanics']} mechanics and {options['customers']} customers in {elapsed:.1f} s; "
+            f"sign-in details in {options['accounts_file']}"
+        )
+
+
+class DemoSeeder:
+    def __init__(self, *, seed: int) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.faker = {"CA": Faker(["en_CA", "fr_CA"]), "US": Faker("en_US")}
+        for index, fake in enumerate(self.faker.values()):
+            fake.seed_instance(seed + index)
+        self.password_hash = make_password(DEMO_PASSWORD)
+        self.now = timezone.now()
+        self.areas = {country: postal_areas(country) for country in ("CA", "US")}
+        self.cum_weights = {c: self._cumulative([a.weight for a in areas]) for c, areas in self.areas.items()}
+        self.brands = list(BRAND_WEIGHTS)
+        self.brand_cum = self._cumulative(list(BRAND_WEIGHTS.values()))
+        # Scoped by seed so two seeds can coexist (benchmarks seed several sizes).
+        self.tag = f"s{seed}"
+
+    @staticmethod
+    def _cumulative(weights: list[float]) -> list[float]:
+        total, out = 0.0, []
+        for w in weights:
+            total += w
+            out.append(total)
+        return out
+
+    def _area(self, country: str | None = None) -> tuple[str, PostalArea]:
+        country = country or ("CA" if self.rng.random() < CANADA_SHARE else "US")
+        area = self.rng.choices(self.areas[country], cum_weights=self.cum_weights[country])[0]
+        return country, area
+
+    def _area_for_code(self, country: str, prefix: str) -> PostalArea:
+        return next(a for a in self.areas[country] if a.code.startswith(prefix))
+
+    def run(self, *, mechanics: int, customers: int) -> dict[str, Any]:
+        operator_email = f"ops.{self.tag}@{DEMO_DOMAIN}"
+        User.objects.filter(email=operator_email).delete()
+        User.objects.create(
+            email=operator_email, password=self.password_hash, role=User.Role.OPERATOR, is_staff=True,
+            is_superuser=True, first_name="Olivia", last_name="Operator",
+        )
+        workshops = self._workshops(max(1, mechanics // 500))
+        mechanic_emails = self._mechanics(mechanics, workshops)
+        customer_emails = self._customers(customers)
+        return {
+            "password": DEMO_PASSWORD,
+            "operator": operator_email,
+            "mechanics": mechanic_emails[:5],
+            "customers": customer_emails[:5],
+            "note": "Demo accounts only. Every demo account uses the same password.",
+        }
+
+    def _workshops(self, count: int) -> list[Workshop]:
+        rows = []
+        for _ in range(count):
+            country, area = self._area()
+            rows.append(Workshop(name=f"{self.faker[country].last_name()} Auto Service", city=area.place[:100],
+                                 region=area.region, country=country))
+        return Workshop.objects.bulk_create(rows)
+
+    def _mechanics(self, count: int, workshops: list[Workshop]) -> list[str]:
+        emails: list[str] = []
+        for start in range(0, count, BATCH):
+            users, mechanics, brand_rows, service_rows = [], [], [], []
+            for i in range(start, min(start + BATCH, count)):
+                # The first few demo mechanics work downtown Toronto so the demo journey
+                # (and its sign-in sheet) always has someone local and on shift.
+                if i < 5:
+                    country, area = "CA", self._area_for_code("CA", "M5V")
+                else:
+                    country, area = self._area()
+                fake = self.faker[country]
+                first, last = fake.first_name(), fake.last_name()
+                email = f"mechanic{i}.{self.tag}@{DEMO_DOMAIN}"
+                emails.append(email)
+                users.append(User(email=email, password=self.password_hash, role=User.Role.MECHANIC,
+                                  first_name=first, last_name=last))
+                mechanics.append(self._mechanic(i, country, area, f"{first} {last}", workshops))
+            User.objects.bulk_create(users, batch_size=BATCH)
+            saved_users = dict(User.objects.filter(email__in=[u.email for u in users]).values_list("email", "id"))
+            for user, mechanic in zip(users, mechanics, strict=True):
+                mechanic.user_id = saved_users[user.email]
+            Mechanic.objects.bulk_create(mechanics, batch_size=BATCH)
+            saved = dict(Mechanic.objects.filter(user_id__in=saved_users.values()).values_list("user_id", "id"))
+            for mechanic in mechanics:
+                mechanic.pk = saved[mechanic.user_id]
+                brand_rows += [MechanicBrand(mechanic_id=mechanic.pk, brand=b) for b in mechanic.brand_specializations]
+                service_rows += [MechanicService(mechanic_id=mechanic.pk, slug=s) for s in mechanic.service_specialities]
+            MechanicBrand.objects.bulk_create(brand_rows, batch_size=BATCH)
+            MechanicService.objects.bulk_create(service_rows, batch_size=BATCH)
+        return emails
+
+    def _mechanic(self, i: int, country: str, area: PostalArea, name: str, workshops: list[Workshop]) -> Mechanic:
+        rng = self.rng
+        years = max(1, min(45, int(rng.gammavariate(2.2, 5.0))))
+        roll = rng.random()
+        brands: list[str] = []
+        tier = Mechanic.SpecialistTier.GENERAL
+        if roll < 0.35 or i < 2:
+            brands = list(dict.fromkeys(rng.choices(self.brands, cum_weights=self.brand_cum, k=rng.randint(1, 3))))
+            tier = Mechanic.SpecialistTier.MASTER if roll < 0.04 and years >= 12 else Mechanic.SpecialistTier.BRAND
+        services = rng.sample(GENERAL_SERVICES, rng.randint(2, 6))
+        services += [BRAND_SERVICE[b] for b in brands if b in BRAND_SERVICE]
+        if rng.random() < 0.08:
+            services.append("ev_hybrid")
+        services = list(dict.fromkeys(services))
+        reviews = 0 if rng.random() < 0.12 else int(rng.paretovariate(1.3) * 4)
+        reviews = min(reviews, 800)
+        rating = round(min(5.0, max(2.5, rng.gauss(4.55, 0.3))), 2) if reviews else 0.0
+        sessions = reviews + int(reviews * rng.uniform(0.2, 1.5)) + (rng.randint(0, 5) if reviews else 0)
+        response = round(min(900.0, rng.lognormvariate(4.9, 0.6)), 1) if sessions else None
+        status_roll = rng.random()
+        application = (
+            Mechanic.ApplicationStatus.APPROVED if status_roll < 0.92 or i < 5
+            else Mechanic.ApplicationStatus.PENDING if status_roll < 0.97
+            else Mechanic.ApplicationStatus.REJECTED
+        )
+        suspended = rng.random() < 0.02 and i >= 5
+        on_shift = application == Mechanic.ApplicationStatus.APPROVED and not suspended and (rng.random() < 0.25 or i < 5)
+        red_seal = country == "CA" and rng.random() < 0.45
+        cells = spatial.cells_for(area.lat, area.lon)
+        specialities = ", ".join(s.replace("_", " ") for s in services[:3])
+        bio = (
+            f"{years} years in the trade{' and a Red Seal ticket' if red_seal else ''}. "
+            f"I mostly work on {', '.join(brands) if brands else 'all makes'}: {specialities}."
+        )
+        mechanic = Mechanic(
+            display_name=name, bio=bio, country=country, region=area.region, city=area.place.split("(")[0].strip()[:100],
+            postal_code=area.code, latitude=area.lat, longitude=area.lon,
+            location_precision=Mechanic.LocationPrecision.FSA if country == "CA" else Mechanic.LocationPrecision.ZIP,
+            h3_r3=cells[3], h3_r5=cells[5], h3_r7=cells[7], timezone=timezone_for(country, area.region, area.lon),
+            years_experience=years, red_seal_certified=red_seal, red_seal_verified=red_seal and rng.random() < 0.8,
+            red_seal_province=area.region if red_seal else "",
+            red_seal_expires_on=date(2027, 1, 1) + timedelta(days=rng.randint(0, 1500)) if red_seal else None,
+            brand_specializations=brands, service_specialities=services, specialist_tier=tier,
+            workshop=rng.choice(workshops) if rng.random() < 0.2 else None,
+            application_status=application,
+            account_status=Mechanic.AccountStatus.SUSPENDED if suspended else Mechanic.AccountStatus.ACTIVE,
+            approved_at=self.now - timedelta(days=rng.randint(1, 900)) if application == "approved" else None,
+            is_on_shift=on_shift, last_seen_at=self.now - timedelta(seconds=rng.randint(0, 600)) if on_shift else None,
+            rating_average=rating, review_count=reviews, completed_sessions=sessions,
+            avg_response_seconds=response, response_sample_count=sessions,
+            offers_received=int(sessions * 1.4), offers_accepted=sessions, offers_declined=int(sessions * 0.2),
+        )
+        mechanic.profile_completion = profile_completion_compute(mechanic)
+        return mechanic
+
+    def _customers(self, count: int) -> list[str]:
+        emails: list[str] = []
+        for start in range(0, count, BATCH):
+            users, profiles = [], []
+            for i in range(start, min(start + BATCH, count)):
+                country, area = ("CA", self._area_for_code("CA", "M5V")) if i == 0 else self._area()
+                fake = self.faker[country]
+                email = f"customer{i}.{self.tag}@{DEMO_DOMAIN}"
+                emails.append(email)
+                users.append(User(email=email, password=self.password_hash, role=User.Role.CUSTOMER,
+                                  first_name=fake.first_name(), last_name=fake.last_name()))
+                profiles.append(CustomerProfile(
+                    country=country, region=area.region, city=area.place.split("(")[0].strip()[:100],
+                    postal_code=area.code, latitude=area.lat, longitude=area.lon,
+                    location_precision="fsa" if country == "CA" else "zip",
+                ))
+            User.objects.bulk_create(users, batch_size=BATCH)
+            saved_users = dict(User.objects.filter(email__in=[u.email for u in users]).values_list("email", "id"))
+            for user, profile in zip(users, profiles, strict=True):
+                profile.user_id = saved_users[user.email]
+            CustomerProfile.objects.bulk_create(profiles, batch_size=BATCH)
+            saved = dict(CustomerProfile.objects.filter(user_id__in=saved_users.values()).values_list("user_id", "id"))
+            vehicles = []
+            for profile in profiles:
+                make = self.rng.choices(self.brands, cum_weights=self.brand_cum)[0]
+                vehicles.append(Vehicle(customer_id=saved[profile.user_id], year=self.rng.randint(2008, 2025),
+                                        make=make, model=self.rng.choice(MODELS.get(make, ["Sedan"]))))
+            Vehicle.objects.bulk_create(vehicles, batch_size=BATCH)
+        return emails

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Workshop(models.Model):
+    name = models.CharField(max_length=200)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=8, blank=True)
+    country = models.CharField(max_length=2, choices=[("CA", "Canada"), ("US", "United States")])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mechanic(models.Model):
+    """A mechanic's profile. Fields in SERVER_OWNED_FIELDS are computed by the server or
+    set by operators; no mechanic-facing form or API may write them."""
+
+    class ApplicationStatus(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class AccountStatus(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    class SpecialistTier(models.TextChoices):
+        GENERAL = "general", "General"
+        BRAND = "brand", "Brand specialist"
+        MASTER = "master", "Master technician"
+
+    class LocationPrecision(models.TextChoices):
+        FSA = "fsa", "Postal area (FSA)"
+        ZIP = "zip", "ZIP code"
+        CITY = "city", "City"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mechanic")
+    display_name = models.CharField(max_length=120)
+    photo = models.ImageField(upload_to="mechanics/", blank=True)
+    bio = models.TextField(blank=True, max_length=2000)
+
+    country = models.CharField(max_length=2, choices=[("CA", "Canada"), ("US", "United States")])
+    region = models.CharField(max_length=8, help_text="Province or state code")
+    city = models.CharField(max_length=100)
+    postal_code = models.CharField(max_length=10, blank=True, help_text="Private: never shown publicly")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    location_precision = models.CharField(max_length=8, choices=LocationPrecision.choices, blank=True)
+    # H3 cells as integers so the same indexed lookups work on SQLite and PostgreSQL.
+    h3_r3 = models.BigIntegerField(null=True, blank=True)
+    h3_r5 = models.BigIntegerField(null=True, blank=True)
+    h3_r7 = models.BigIntegerField(null=True, blank=True)
+    timezone = models.CharField(max_length=64, default="America/Toronto")
+
+    years_experience = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(70)])
+    red_seal_certified = models.BooleanField(default=False, help_text="Claimed by the mechanic")
+    red_seal_province = models.CharField(max_length=2, blank=True)
+    red_seal_expires_on = models.DateField(null=True, blank=True)
+    red_seal_verified = models.BooleanField(default=False, help_text="Set by operators only")
+
+    brand_specializations = models.JSONField(default=list, blank=True)
+    service_specialities = models.JSONField(default=list, blank=True)
+    specialist_tier = models.CharField(max_length=8, choices=SpecialistTier.choices, default=SpecialistTier.GENERAL)
+    workshop = models.ForeignKey(Workshop, null=True, blank=True, on_delete=models.SET_NULL, related_name="mechanics")
+
+    application_status = models.CharField(
+        max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
+    account_status = models.CharField(max_length=12, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    is_on_shift = models.BooleanField(default=False)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    profile_completion = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    rating_average = models.FloatField(default=0.0, validators=[MinValueValidator(0), MaxValueValidator(5)])
+    review_count = models.PositiveIntegerField(default=0)
+    completed_sessions = models.PositiveIntegerField(default=0)
+    avg_response_seconds = models.FloatField(null=True, blank=True)
+    response_sample_count = models.PositiveIntegerField(default=0)
+    offers_received = models.PositiveIntegerField(default=0)
+    offers_accepted = models.PositiveIntegerField(default=0)
+    offers_declined = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SERVER_OWNED_FIELDS = (
+        "rating_average",
+        "review_count",
+        "completed_sessions",
+        "avg_response_seconds",
+        "response_sample_count",
+        "offers_received",
+        "offers_accepted",
+        "offers_declined",
+        "application_status",
+        "account_status",
+        "approved_at",
+        "red_seal_verified",
+        "profile_completion",
+        "latitude",
+        "longitude",
+        "location_precision",
+        "h3_r3",
+        "h3_r5",
+        "h3_r7",
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["h3_r5"], name="mechanic_h3_r5"),
+            models.Index(fields=["h3_r3"], name="mechanic_h3_r3"),
+            models.Index(fields=["h3_r7"], name="mechanic_h3_r7"),
+            models.Index(fields=["application_status", "account_status", "is_on_shift"], name="mechanic_eligible"),
+        ]
+
+    @property
+    def is_eligible(self) -> bool:
+        return (
+            self.application_status == self.ApplicationStatus.APPROVED
+            and self.account_status == self.AccountStatus.ACTIVE
+        )
+
+    @property
+    def first_name(self) -> str:
+        return self.display_name.split()[0] if self.display_name else ""
+
+    @property
+    def photo_url(self) -> str | None:
+        return self.photo.url if self.photo else None
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class MechanicBrand(models.Model):
+    """Indexed copy of brand_specializations so brand specialists outside the spatial
+    search can be found without scanning every mechanic."""
+
+    mechanic = models.ForeignKey(Mechanic, on_delete=models.CASCADE, related_name="brand_rows")
+    brand = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brand", "mechanic"], name="mechanic_brand_unique")]
+
+
+class MechanicService(models.Model):
+    """Indexed copy of service_specialities (taxonomy slugs) for directory filters."""
+
+    mechanic = models.ForeignKey(Mechanic, on_delete=models.CASCADE, related_name="service_rows")
+    slug = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["slug", "mechanic"], name="mechanic_service_unique")]
+
+
+class Review(models.Model):
+    """One rating per completed session, by that session's customer. The mechanic's
+    aggregate is recomputed from these rows, never written by a mechanic."""
+
+    mechanic = models.ForeignKey(Mechanic, on_delete=models.CASCADE, related_name="reviews")
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written")
+    session_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, help_text="The session this review is for"
+    )
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["mechanic", "-created_at"], name="review_mechanic_recent")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5")
+        ]

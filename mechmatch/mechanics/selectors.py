@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from mechmatch.accounts.models import User
+from mechmatch.mechanics.models import Mechanic, Review
+
+
+def mechanic_eligible_qs() -> QuerySet[Mechanic]:
+    """Mechanics who may be shown to customers and receive offers."""
+    return Mechanic.objects.filter(
+        application_status=Mechanic.ApplicationStatus.APPROVED, account_status=Mechanic.AccountStatus.ACTIVE
+    )
+
+
+def mechanic_for_user(user: User) -> Mechanic | None:
+    if not user.is_authenticated:
+        return None
+    return Mechanic.objects.filter(user=user).first()
+
+
+def mechanic_public_get(mechanic_id: int) -> Mechanic | None:
+    return mechanic_eligible_qs().filter(pk=mechanic_id).first()
+
+
+def review_list_recent(*, mechanic_id: int, limit: int = 10) -> list[Review]:
+    return list(Review.objects.filter(mechanic_id=mechanic_id).select_related("customer")[:limit])
