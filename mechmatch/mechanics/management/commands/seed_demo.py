@@ -12,7 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from collections.abc import Callable
+from types import SimpleNamespace
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, DateField, DateTimeField, Field, JSONField, Model
 from django.utils import timezone
 from faker import Faker
 
@@ -78,6 +82,38 @@ class Command(BaseCommand):
         )
 
 
+def _adapter(field: Field) -> Callable[[Any], Any]:
+    """How a Python value is handed to the driver for this column (bulk_create's per-value
+    preparation costs more than everything else in a 100,000-row seed)."""
+    if isinstance(field, JSONField):
+        return json.dumps
+    if isinstance(field, DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, DateField):
+        return connection.ops.adapt_datefield_value
+    if isinstance(field, BooleanField) and connection.vendor == "sqlite":
+        return lambda value: None if value is None else int(value)
+    return lambda value: value
+
+
+def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [model._meta.get_field(name) for name in names]
+    adapters = [_adapter(field) for field in fields]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(
+                sql,
+                [tuple(adapt(row[name]) for adapt, name in zip(adapters, names, strict=True))
+                 for row in rows[start : start + BATCH]],
+            )
+
+
 class DemoSeeder:
     def __init__(self, *, seed: int) -> None:
         self.seed = seed
@@ -85,6 +121,12 @@ class DemoSeeder:
         self.faker = {"CA": Faker(["en_CA", "fr_CA"]), "US": Faker("en_US")}
         for index, fake in enumerate(self.faker.values()):
             fake.seed_instance(seed + index)
+        # Name pools drawn once from Faker's locale data: drawing 200,000 names one by one
+        # through Faker would dominate the seed time.
+        self.names = {
+            country: ([fake.first_name() for _ in range(1500)], [fake.last_name() for _ in range(1500)])
+            for country, fake in self.faker.items()
+        }
         self.password_hash = make_password(DEMO_PASSWORD)
         self.now = timezone.now()
         self.areas = {country: postal_areas(country) for country in ("CA", "US")}
@@ -136,39 +178,49 @@ class DemoSeeder:
                                  region=area.region, country=country))
         return Workshop.objects.bulk_create(rows)
 
+    def _name(self, country: str) -> tuple[str, str]:
+        firsts, lasts = self.names[country]
+        return self.rng.choice(firsts), self.rng.choice(lasts)
+
+    def _user_row(self, email: str, role: str, first: str, last: str) -> dict[str, Any]:
+        return {
+            "email": email, "password": self.password_hash, "role": role, "first_name": first, "last_name": last,
+            "phone": "", "preferred_language": "en", "is_staff": False, "is_superuser": False, "is_active": True,
+            "date_joined": self.now, "last_login": None,
+        }
+
+    def _insert_users(self, rows: list[dict[str, Any]]) -> dict[str, int]:
+        insert_rows(User, rows)
+        return dict(User.objects.filter(email__in=[row["email"] for row in rows]).values_list("email", "id"))
+
     def _mechanics(self, count: int, workshops: list[Workshop]) -> list[str]:
         emails: list[str] = []
         for start in range(0, count, BATCH):
-            users, mechanics, brand_rows, service_rows = [], [], [], []
+            users, mechanics = [], []
             for i in range(start, min(start + BATCH, count)):
                 # The first few demo mechanics work downtown Toronto so the demo journey
                 # (and its sign-in sheet) always has someone local and on shift.
-                if i < 5:
-                    country, area = "CA", self._area_for_code("CA", "M5V")
-                else:
-                    country, area = self._area()
-                fake = self.faker[country]
-                first, last = fake.first_name(), fake.last_name()
+                country, area = ("CA", self._area_for_code("CA", "M5V")) if i < 5 else self._area()
+                first, last = self._name(country)
                 email = f"mechanic{i}.{self.tag}@{DEMO_DOMAIN}"
                 emails.append(email)
-                users.append(User(email=email, password=self.password_hash, role=User.Role.MECHANIC,
-                                  first_name=first, last_name=last))
+                users.append(self._user_row(email, User.Role.MECHANIC, first, last))
                 mechanics.append(self._mechanic(i, country, area, f"{first} {last}", workshops))
-            User.objects.bulk_create(users, batch_size=BATCH)
-            saved_users = dict(User.objects.filter(email__in=[u.email for u in users]).values_list("email", "id"))
+            user_ids = self._insert_users(users)
             for user, mechanic in zip(users, mechanics, strict=True):
-                mechanic.user_id = saved_users[user.email]
-            Mechanic.objects.bulk_create(mechanics, batch_size=BATCH)
-            saved = dict(Mechanic.objects.filter(user_id__in=saved_users.values()).values_list("user_id", "id"))
+                mechanic["user_id"] = user_ids[user["email"]]
+            insert_rows(Mechanic, mechanics)
+            ids = dict(Mechanic.objects.filter(user_id__in=user_ids.values()).values_list("user_id", "id"))
+            brand_rows, service_rows = [], []
             for mechanic in mechanics:
-                mechanic.pk = saved[mechanic.user_id]
-                brand_rows += [MechanicBrand(mechanic_id=mechanic.pk, brand=b) for b in mechanic.brand_specializations]
-                service_rows += [MechanicService(mechanic_id=mechanic.pk, slug=s) for s in mechanic.service_specialities]
-            MechanicBrand.objects.bulk_create(brand_rows, batch_size=BATCH)
-            MechanicService.objects.bulk_create(service_rows, batch_size=BATCH)
+                pk = ids[mechanic["user_id"]]
+                brand_rows += [{"mechanic_id": pk, "brand": b} for b in mechanic["brand_specializations"]]
+                service_rows += [{"mechanic_id": pk, "slug": slug} for slug in mechanic["service_specialities"]]
+            insert_rows(MechanicBrand, brand_rows)
+            insert_rows(MechanicService, service_rows)
         return emails
 
-    def _mechanic(self, i: int, country: str, area: PostalArea, name: str, workshops: list[Workshop]) -> Mechanic:
+    def _mechanic(self, i: int, country: str, area: PostalArea, name: str, workshops: list[Workshop]) -> dict[str, Any]:
         rng = self.rng
         years = max(1, min(45, int(rng.gammavariate(2.2, 5.0))))
         roll = rng.random()
@@ -182,8 +234,7 @@ class DemoSeeder:
         if rng.random() < 0.08:
             services.append("ev_hybrid")
         services = list(dict.fromkeys(services))
-        reviews = 0 if rng.random() < 0.12 else int(rng.paretovariate(1.3) * 4)
-        reviews = min(reviews, 800)
+        reviews = 0 if rng.random() < 0.12 else min(800, int(rng.paretovariate(1.3) * 4))
         rating = round(min(5.0, max(2.5, rng.gauss(4.55, 0.3))), 2) if reviews else 0.0
         sessions = reviews + int(reviews * rng.uniform(0.2, 1.5)) + (rng.randint(0, 5) if reviews else 0)
         response = round(min(900.0, rng.lognormvariate(4.9, 0.6)), 1) if sessions else None
@@ -193,8 +244,9 @@ class DemoSeeder:
             else Mechanic.ApplicationStatus.PENDING if status_roll < 0.97
             else Mechanic.ApplicationStatus.REJECTED
         )
+        approved = application == Mechanic.ApplicationStatus.APPROVED
         suspended = rng.random() < 0.02 and i >= 5
-        on_shift = application == Mechanic.ApplicationStatus.APPROVED and not suspended and (rng.random() < 0.25 or i < 5)
+        on_shift = approved and not suspended and (rng.random() < 0.25 or i < 5)
         red_seal = country == "CA" and rng.random() < 0.45
         cells = spatial.cells_for(area.lat, area.lon)
         specialities = ", ".join(s.replace("_", " ") for s in services[:3])
@@ -202,26 +254,31 @@ class DemoSeeder:
             f"{years} years in the trade{' and a Red Seal ticket' if red_seal else ''}. "
             f"I mostly work on {', '.join(brands) if brands else 'all makes'}: {specialities}."
         )
-        mechanic = Mechanic(
-            display_name=name, bio=bio, country=country, region=area.region, city=area.place.split("(")[0].strip()[:100],
-            postal_code=area.code, latitude=area.lat, longitude=area.lon,
-            location_precision=Mechanic.LocationPrecision.FSA if country == "CA" else Mechanic.LocationPrecision.ZIP,
-            h3_r3=cells[3], h3_r5=cells[5], h3_r7=cells[7], timezone=timezone_for(country, area.region, area.lon),
-            years_experience=years, red_seal_certified=red_seal, red_seal_verified=red_seal and rng.random() < 0.8,
-            red_seal_province=area.region if red_seal else "",
-            red_seal_expires_on=date(2027, 1, 1) + timedelta(days=rng.randint(0, 1500)) if red_seal else None,
-            brand_specializations=brands, service_specialities=services, specialist_tier=tier,
-            workshop=rng.choice(workshops) if rng.random() < 0.2 else None,
-            application_status=application,
-            account_status=Mechanic.AccountStatus.SUSPENDED if suspended else Mechanic.AccountStatus.ACTIVE,
-            approved_at=self.now - timedelta(days=rng.randint(1, 900)) if application == "approved" else None,
-            is_on_shift=on_shift, last_seen_at=self.now - timedelta(seconds=rng.randint(0, 600)) if on_shift else None,
-            rating_average=rating, review_count=reviews, completed_sessions=sessions,
-            avg_response_seconds=response, response_sample_count=sessions,
-            offers_received=int(sessions * 1.4), offers_accepted=sessions, offers_declined=int(sessions * 0.2),
-        )
-        mechanic.profile_completion = profile_completion_compute(mechanic)
-        return mechanic
+        row = {
+            "display_name": name, "photo": "", "bio": bio, "country": country, "region": area.region,
+            "city": area.place.split("(")[0].split(",")[0].strip()[:100], "postal_code": area.code,
+            "latitude": area.lat, "longitude": area.lon,
+            "location_precision": Mechanic.LocationPrecision.FSA if country == "CA" else Mechanic.LocationPrecision.ZIP,
+            "h3_r3": cells[3], "h3_r5": cells[5], "h3_r7": cells[7],
+            "timezone": timezone_for(country, area.region, area.lon),
+            "years_experience": years, "red_seal_certified": red_seal,
+            "red_seal_verified": red_seal and rng.random() < 0.8,
+            "red_seal_province": area.region if red_seal else "",
+            "red_seal_expires_on": date(2027, 1, 1) + timedelta(days=rng.randint(0, 1500)) if red_seal else None,
+            "brand_specializations": brands, "service_specialities": services, "specialist_tier": tier,
+            "workshop_id": rng.choice(workshops).pk if rng.random() < 0.2 else None,
+            "application_status": application,
+            "account_status": Mechanic.AccountStatus.SUSPENDED if suspended else Mechanic.AccountStatus.ACTIVE,
+            "approved_at": self.now - timedelta(days=rng.randint(1, 900)) if approved else None,
+            "is_on_shift": on_shift,
+            "last_seen_at": self.now - timedelta(seconds=rng.randint(0, 600)) if on_shift else None,
+            "rating_average": rating, "review_count": reviews, "completed_sessions": sessions,
+            "avg_response_seconds": response, "response_sample_count": sessions,
+            "offers_received": int(sessions * 1.4), "offers_accepted": sessions, "offers_declined": int(sessions * 0.2),
+            "created_at": self.now, "updated_at": self.now,
+        }
+        row["profile_completion"] = profile_completion_compute(SimpleNamespace(**row))
+        return row
 
     def _customers(self, count: int) -> list[str]:
         emails: list[str] = []
@@ -229,26 +286,27 @@ class DemoSeeder:
             users, profiles = [], []
             for i in range(start, min(start + BATCH, count)):
                 country, area = ("CA", self._area_for_code("CA", "M5V")) if i == 0 else self._area()
-                fake = self.faker[country]
+                first, last = self._name(country)
                 email = f"customer{i}.{self.tag}@{DEMO_DOMAIN}"
                 emails.append(email)
-                users.append(User(email=email, password=self.password_hash, role=User.Role.CUSTOMER,
-                                  first_name=fake.first_name(), last_name=fake.last_name()))
-                profiles.append(CustomerProfile(
-                    country=country, region=area.region, city=area.place.split("(")[0].strip()[:100],
-                    postal_code=area.code, latitude=area.lat, longitude=area.lon,
-                    location_precision="fsa" if country == "CA" else "zip",
-                ))
-            User.objects.bulk_create(users, batch_size=BATCH)
-            saved_users = dict(User.objects.filter(email__in=[u.email for u in users]).values_list("email", "id"))
+                users.append(self._user_row(email, User.Role.CUSTOMER, first, last))
+                profiles.append({
+                    "country": country, "region": area.region, "city": area.place.split("(")[0].split(",")[0].strip()[:100],
+                    "postal_code": area.code, "latitude": area.lat, "longitude": area.lon,
+                    "location_precision": "fsa" if country == "CA" else "zip", "prefer_local_mechanic": True,
+                    "created_at": self.now,
+                })
+            user_ids = self._insert_users(users)
             for user, profile in zip(users, profiles, strict=True):
-                profile.user_id = saved_users[user.email]
-            CustomerProfile.objects.bulk_create(profiles, batch_size=BATCH)
-            saved = dict(CustomerProfile.objects.filter(user_id__in=saved_users.values()).values_list("user_id", "id"))
+                profile["user_id"] = user_ids[user["email"]]
+            insert_rows(CustomerProfile, profiles)
+            ids = dict(CustomerProfile.objects.filter(user_id__in=user_ids.values()).values_list("user_id", "id"))
             vehicles = []
             for profile in profiles:
                 make = self.rng.choices(self.brands, cum_weights=self.brand_cum)[0]
-                vehicles.append(Vehicle(customer_id=saved[profile.user_id], year=self.rng.randint(2008, 2025),
-                                        make=make, model=self.rng.choice(MODELS.get(make, ["Sedan"]))))
-            Vehicle.objects.bulk_create(vehicles, batch_size=BATCH)
+                vehicles.append({
+                    "customer_id": ids[profile["user_id"]], "year": self.rng.randint(2008, 2025), "make": make,
+                    "model": self.rng.choice(MODELS.get(make, ["Sedan"])), "vin": "", "created_at": self.now,
+                })
+            insert_rows(Vehicle, vehicles)
         return emails
