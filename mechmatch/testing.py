@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from mechmatch.accounts.models import User
+from mechmatch.accounts.services import operator_grant
 from mechmatch.customers.models import CustomerProfile
 from mechmatch.geography.services import location_clean
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService
@@ -22,9 +23,10 @@ _sequence = itertools.count(1)
 def make_user(*, role: str = User.Role.CUSTOMER, email: str | None = None, **extra: Any) -> User:
     n = next(_sequence)
     email = email or f"{role}{n}@example.test"
+    user = User.objects.create_user(email=email, password=PASSWORD, role=role, **extra)
     if role == User.Role.OPERATOR:
-        extra.setdefault("is_staff", True)
-    return User.objects.create_user(email=email, password=PASSWORD, role=role, **extra)
+        operator_grant(user=user)
+    return user
 
 
 def make_customer(

@@ -67,3 +67,29 @@ def token_revoke(*, user: User, token_id: int) -> bool:
 
 def token_revoke_raw(raw: str) -> bool:
     return bool(ApiToken.objects.filter(digest=_digest(raw), revoked_at__isnull=True).update(revoked_at=timezone.now()))
+
+
+OPERATOR_GROUP = "Operators"
+# What operators manage in Django admin; deliberately not users' passwords or tokens.
+OPERATOR_PERMISSIONS = {
+    "mechanics": ("view_mechanic", "change_mechanic", "view_workshop", "add_workshop", "change_workshop",
+                  "view_review", "delete_review"),
+    "customers": ("view_customerprofile", "view_vehicle", "view_favourite"),
+    "funnel": ("view_funnelevent",),
+}
+
+
+@transaction.atomic
+def operator_grant(*, user: User) -> User:
+    """Makes a user an operator: staff, in the Operators group with admin rights over
+    mechanics (approve, suspend, edit) and read access to customers and the funnel."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
+    for app_label, codenames in OPERATOR_PERMISSIONS.items():
+        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    user.role = User.Role.OPERATOR
+    user.is_staff = True
+    user.save(update_fields=["role", "is_staff"])
+    user.groups.add(group)
+    return user

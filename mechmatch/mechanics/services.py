@@ -131,6 +131,7 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
     counts, approval or verification."""
     changes = {key: value for key, value in data.items() if key in MECHANIC_EDITABLE_FIELDS and value is not None}
     mechanic = Mechanic.objects.select_for_update().get(pk=mechanic.pk)
+    claim_before = (mechanic.red_seal_certified, mechanic.red_seal_province, mechanic.red_seal_expires_on)
 
     if {"country", "region", "city", "postal_code"} & changes.keys():
         location = location_clean(
@@ -177,8 +178,8 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
         if tier not in SELF_DECLARED_TIERS:
             raise ValidationError({"specialist_tier": "Choose general or brand specialist."})
         mechanic.specialist_tier = tier
-    # A changed claim needs verifying again.
-    if {"red_seal_certified", "red_seal_province", "red_seal_expires_on"} & changes.keys():
+    # A changed claim needs verifying again; re-saving the same claim keeps the verification.
+    if (mechanic.red_seal_certified, mechanic.red_seal_province, mechanic.red_seal_expires_on) != claim_before:
         mechanic.red_seal_verified = False
 
     mechanic.profile_completion = profile_completion_compute(mechanic)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from mechmatch.customers.models import CustomerProfile
+from mechmatch.mechanics.models import Mechanic, MechanicBrand
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(tmp_path, **options):
+    accounts = tmp_path / "accounts.json"
+    call_command("seed_demo", accounts_file=str(accounts), stdout=StringIO(), **options)
+    return json.loads(accounts.read_text())
+
+
+def test_it_seeds_mechanics_and_customers_at_real_places_in_both_countries(tmp_path):
+    _seed(tmp_path, mechanics=300, customers=20, seed=7)
+    assert Mechanic.objects.count() == 300
+    assert CustomerProfile.objects.count() == 20
+    countries = set(Mechanic.objects.values_list("country", flat=True))
+    assert countries == {"CA", "US"}
+    assert not Mechanic.objects.filter(latitude__isnull=True).exists()
+    assert not Mechanic.objects.filter(h3_r5__isnull=True).exists()
+    assert Mechanic.objects.filter(is_on_shift=True).exists()
+    assert Mechanic.objects.exclude(application_status="approved").exists()
+    assert MechanicBrand.objects.exists()
+
+
+def test_the_same_seed_gives_the_same_people(tmp_path):
+    _seed(tmp_path, mechanics=50, customers=5, seed=11)
+    first = list(Mechanic.objects.order_by("id").values_list("display_name", "postal_code", "rating_average"))
+    Mechanic.objects.all().delete()
+    CustomerProfile.objects.all().delete()
+    from mechmatch.accounts.models import User
+
+    User.objects.all().delete()
+    _seed(tmp_path, mechanics=50, customers=5, seed=11)
+    assert list(Mechanic.objects.order_by("id").values_list("display_name", "postal_code", "rating_average")) == first
+
+
+def test_the_written_demo_accounts_can_sign_in(tmp_path):
+    accounts = _seed(tmp_path, mechanics=20, customers=3, seed=3)
+    assert authenticate(username=accounts["customers"][0], password=accounts["password"]) is not None
+    mechanic_user = authenticate(username=accounts["mechanics"][0], password=accounts["password"])
+    assert mechanic_user.mechanic.is_on_shift and mechanic_user.mechanic.postal_code.startswith("M5V")
+    assert authenticate(username=accounts["operator"], password=accounts["password"]).is_staff
+
+
+def test_if_empty_leaves_an_existing_database_alone(tmp_path, mechanic):
+    out = StringIO()
+    call_command("seed_demo", mechanics=10, customers=1, if_empty=True, accounts_file=str(tmp_path / "a.json"), stdout=out)
+    assert Mechanic.objects.count() == 1
+    assert "nothing to do" in out.getvalue()
