@@ -92,5 +92,7 @@ def make_mechanic(
     mechanic.profile_completion = profile_completion_compute(mechanic)
     mechanic.save()
     MechanicBrand.objects.bulk_create(MechanicBrand(mechanic=mechanic, brand=b) for b in mechanic.brand_specializations)
-    MechanicService.objects.bulk_create(MechanicService(mechanic=mechanic, slug=s) for s in mechanic.service_specialities)
+    MechanicService.objects.bulk_create(
+        MechanicService(mechanic=mechanic, slug=s) for s in mechanic.service_specialities
+    )
     return mechanic

@@ -72,8 +72,15 @@ def token_revoke_raw(raw: str) -> bool:
 OPERATOR_GROUP = "Operators"
 # What operators manage in Django admin; deliberately not users' passwords or tokens.
 OPERATOR_PERMISSIONS = {
-    "mechanics": ("view_mechanic", "change_mechanic", "view_workshop", "add_workshop", "change_workshop",
-                  "view_review", "delete_review"),
+    "mechanics": (
+        "view_mechanic",
+        "change_mechanic",
+        "view_workshop",
+        "add_workshop",
+        "change_workshop",
+        "view_review",
+        "delete_review",
+    ),
     "customers": ("view_customerprofile", "view_vehicle", "view_favourite"),
     "funnel": ("view_funnelevent",),
 }

@@ -44,3 +44,6 @@ class Favourite(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["customer", "mechanic"], name="favourite_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} ♥ {self.mechanic_id}"

@@ -10,10 +10,9 @@ from mechmatch.accounts.models import User
 from mechmatch.accounts.services import user_create
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.vin import VinError, normalize_vin
-from mechmatch.geography.services import location_clean
 from mechmatch.customers.models import CustomerProfile, Favourite, Vehicle
+from mechmatch.geography.services import location_clean
 from mechmatch.mechanics.models import Mechanic
-
 
 CUSTOMER_LOCATION_FIELDS = ("country", "region", "city", "postal_code", "latitude", "longitude", "location_precision")
 
@@ -25,10 +24,18 @@ def _location_apply(profile: CustomerProfile, location: dict[str, Any]) -> None:
 
 @transaction.atomic
 def customer_signup(
-    *, email: str, password: str, first_name: str = "", last_name: str = "", country: str = "CA", city: str = "",
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    country: str = "CA",
+    city: str = "",
     postal_code: str = "",
 ) -> CustomerProfile:
-    user = user_create(email=email, password=password, role=User.Role.CUSTOMER, first_name=first_name, last_name=last_name)
+    user = user_create(
+        email=email, password=password, role=User.Role.CUSTOMER, first_name=first_name, last_name=last_name
+    )
     profile = CustomerProfile(user=user, country=country if country in ("CA", "US") else "CA")
     if city or postal_code:
         _location_apply(profile, location_clean(country=country, city=city, postal_code=postal_code))

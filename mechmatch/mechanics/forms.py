@@ -11,7 +11,9 @@ class MechanicProfileForm(forms.Form):
     are deliberately absent, and the service ignores them even if posted."""
 
     display_name = forms.CharField(label=_("Name customers will see"), max_length=120)
-    bio = forms.CharField(label=_("About you"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False)
+    bio = forms.CharField(
+        label=_("About you"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+    )
     country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
     region = forms.CharField(label=_("Province or state"), max_length=40)
     city = forms.CharField(label=_("City"), max_length=100)
@@ -19,7 +21,9 @@ class MechanicProfileForm(forms.Form):
     years_experience = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=70)
     red_seal_certified = forms.BooleanField(label=_("Red Seal certified"), required=False)
     red_seal_province = forms.CharField(label=_("Red Seal province"), max_length=40, required=False)
-    red_seal_expires_on = forms.DateField(label=_("Red Seal expiry"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    red_seal_expires_on = forms.DateField(
+        label=_("Red Seal expiry"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     brand_specializations = forms.CharField(label=_("Brands (comma-separated)"), max_length=300, required=False)
     service_specialities = forms.CharField(label=_("Services (comma-separated slugs)"), max_length=600, required=False)
 

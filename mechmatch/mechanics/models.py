@@ -121,6 +121,9 @@ class Mechanic(models.Model):
             models.Index(fields=["application_status", "account_status", "is_on_shift"], name="mechanic_eligible"),
         ]
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def is_eligible(self) -> bool:
         return (
@@ -136,9 +139,6 @@ class Mechanic(models.Model):
     def photo_url(self) -> str | None:
         return self.photo.url if self.photo else None
 
-    def __str__(self) -> str:
-        return self.display_name
-
 
 class MechanicBrand(models.Model):
     """Indexed copy of brand_specializations so brand specialists outside the spatial
@@ -150,6 +150,9 @@ class MechanicBrand(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["brand", "mechanic"], name="mechanic_brand_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.mechanic_id}: {self.brand}"
+
 
 class MechanicService(models.Model):
     """Indexed copy of service_specialities (taxonomy slugs) for directory filters."""
@@ -159,6 +162,9 @@ class MechanicService(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["slug", "mechanic"], name="mechanic_service_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.mechanic_id}: {self.slug}"
 
 
 class Review(models.Model):
@@ -180,3 +186,6 @@ class Review(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ for {self.mechanic_id}"

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from mechmatch.accounts.models import User
 from mechmatch.accounts.services import user_create
-from mechmatch.geography.services import location_clean
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.geo import timezone_for
 from mechmatch.core.postal import normalize_region
 from mechmatch.core.taxonomy import SERVICE_SLUGS
+from mechmatch.geography.services import location_clean
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService, Review
 
 MECHANIC_EDITABLE_FIELDS = frozenset(
@@ -222,7 +222,11 @@ def review_create(*, mechanic: Mechanic, customer: User, rating: int, comment: s
     if Review.objects.filter(session_key=session_key).exists():
         raise ValidationError({"rating": "This session has already been rated."})
     review = Review.objects.create(
-        mechanic=mechanic, customer=customer, rating=int(rating), comment=comment.strip()[:2000], session_key=session_key
+        mechanic=mechanic,
+        customer=customer,
+        rating=int(rating),
+        comment=comment.strip()[:2000],
+        session_key=session_key,
     )
     # Folded in with one UPDATE so concurrent reviews cannot overwrite each other; the
     # aggregate may predate the Review table (imported history), so it is not recomputed.

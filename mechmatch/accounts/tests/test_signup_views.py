@@ -14,8 +14,13 @@ def test_a_customer_can_sign_up_and_is_signed_in():
     client = Client()
     response = client.post(
         "/accounts/signup/",
-        {"first_name": "Ana", "email": "ana@example.test", "password": "a-long-passphrase", "country": "CA",
-         "postal_code": "m5v2t6"},
+        {
+            "first_name": "Ana",
+            "email": "ana@example.test",
+            "password": "a-long-passphrase",
+            "country": "CA",
+            "postal_code": "m5v2t6",
+        },
     )
     assert response.status_code == 302
     profile = CustomerProfile.objects.get(user__email="ana@example.test")
@@ -27,8 +32,13 @@ def test_a_customer_can_sign_up_and_is_signed_in():
 def test_a_bad_postal_code_is_reported_beside_the_field_and_input_is_kept():
     response = Client().post(
         "/accounts/signup/",
-        {"first_name": "Ana", "email": "ana@example.test", "password": "a-long-passphrase", "country": "CA",
-         "postal_code": "90210"},
+        {
+            "first_name": "Ana",
+            "email": "ana@example.test",
+            "password": "a-long-passphrase",
+            "country": "CA",
+            "postal_code": "90210",
+        },
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -41,9 +51,18 @@ def test_a_mechanic_applicant_starts_pending_with_no_rating():
     client = Client()
     response = client.post(
         "/accounts/signup/mechanic/",
-        {"display_name": "Sam Tremblay", "email": "sam@example.test", "password": "a-long-passphrase",
-         "country": "CA", "region": "QC", "city": "Gatineau", "postal_code": "J8X 1A1", "years_experience": 9,
-         "brands": "vw, chevy", "bio": "Diesel and European cars."},
+        {
+            "display_name": "Sam Tremblay",
+            "email": "sam@example.test",
+            "password": "a-long-passphrase",
+            "country": "CA",
+            "region": "QC",
+            "city": "Gatineau",
+            "postal_code": "J8X 1A1",
+            "years_experience": 9,
+            "brands": "vw, chevy",
+            "bio": "Diesel and European cars.",
+        },
     )
     assert response.status_code == 302
     mechanic = Mechanic.objects.get(user__email="sam@example.test")
@@ -54,7 +73,9 @@ def test_a_mechanic_applicant_starts_pending_with_no_rating():
 
 
 def test_signing_in_with_email_works(customer):
-    response = Client().post("/accounts/signin/", {"username": "casey@example.test", "password": "correct-horse-battery"})
+    response = Client().post(
+        "/accounts/signin/", {"username": "casey@example.test", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
 
 

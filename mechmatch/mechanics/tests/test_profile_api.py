@@ -64,7 +64,9 @@ def test_server_owned_fields_cannot_be_written_through_the_api(mechanic, mechani
 def test_changing_a_red_seal_claim_clears_its_verification(mechanic, mechanic_api):
     Mechanic.objects.filter(pk=mechanic.pk).update(red_seal_certified=True, red_seal_verified=True)
     mechanic_api.patch(
-        "/api/mechanic/profile", {"redSealProvince": "ON", "redSealExpiresOn": "2029-01-01"}, content_type="application/json"
+        "/api/mechanic/profile",
+        {"redSealProvince": "ON", "redSealExpiresOn": "2029-01-01"},
+        content_type="application/json",
     )
     mechanic.refresh_from_db()
     assert mechanic.red_seal_verified is False
@@ -79,7 +81,9 @@ def test_a_bad_postal_code_is_a_400_naming_the_field_and_keeps_the_old_one(mecha
 
 
 def test_a_mechanic_cannot_grant_themself_master_tier(mechanic, mechanic_api):
-    response = mechanic_api.patch("/api/mechanic/profile", {"specialistTier": "master"}, content_type="application/json")
+    response = mechanic_api.patch(
+        "/api/mechanic/profile", {"specialistTier": "master"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "specialist_tier"
 

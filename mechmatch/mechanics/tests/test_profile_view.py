@@ -16,8 +16,14 @@ def _signed_in(mechanic: Mechanic) -> Client:
 
 def _form(mechanic: Mechanic, **overrides: object) -> dict[str, object]:
     data = {
-        "display_name": mechanic.display_name, "bio": "Updated bio", "country": "CA", "region": "ON",
-        "city": "Toronto", "postal_code": "M5V 2T6", "years_experience": 11, "brand_specializations": "Honda",
+        "display_name": mechanic.display_name,
+        "bio": "Updated bio",
+        "country": "CA",
+        "region": "ON",
+        "city": "Toronto",
+        "postal_code": "M5V 2T6",
+        "years_experience": 11,
+        "brand_specializations": "Honda",
         "service_specialities": "brakes, hvac",
     }
     data.update(overrides)

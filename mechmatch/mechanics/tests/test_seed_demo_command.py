@@ -54,6 +54,8 @@ def test_the_written_demo_accounts_can_sign_in(tmp_path):
 
 def test_if_empty_leaves_an_existing_database_alone(tmp_path, mechanic):
     out = StringIO()
-    call_command("seed_demo", mechanics=10, customers=1, if_empty=True, accounts_file=str(tmp_path / "a.json"), stdout=out)
+    call_command(
+        "seed_demo", mechanics=10, customers=1, if_empty=True, accounts_file=str(tmp_path / "a.json"), stdout=out
+    )
     assert Mechanic.objects.count() == 1
     assert "nothing to do" in out.getvalue()

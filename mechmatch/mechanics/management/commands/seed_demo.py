@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
-from collections.abc import Callable
-from types import SimpleNamespace
-
 from django.db import connection, transaction
 from django.db.models import BooleanField, DateField, DateTimeField, Field, JSONField, Model
 from django.utils import timezone
@@ -35,22 +34,68 @@ CANADA_SHARE = 0.55
 
 # Rough market shares in Canada and the US, so brand demand and supply look real.
 BRAND_WEIGHTS: dict[str, float] = {
-    "Toyota": 14, "Ford": 13, "Chevrolet": 11, "Honda": 9, "Hyundai": 6, "Nissan": 6, "Kia": 5, "Jeep": 4,
-    "Ram": 4, "GMC": 4, "Subaru": 4, "Mazda": 3, "Volkswagen": 3, "BMW": 3, "Mercedes-Benz": 3, "Tesla": 3,
-    "Audi": 2, "Lexus": 2, "Dodge": 2, "Acura": 1.5, "Volvo": 1, "Porsche": 0.6, "Mitsubishi": 1, "Buick": 1,
-    "Cadillac": 1, "Chrysler": 0.8, "Lincoln": 0.6, "Infiniti": 0.5, "Land Rover": 0.5, "Mini": 0.4,
+    "Toyota": 14,
+    "Ford": 13,
+    "Chevrolet": 11,
+    "Honda": 9,
+    "Hyundai": 6,
+    "Nissan": 6,
+    "Kia": 5,
+    "Jeep": 4,
+    "Ram": 4,
+    "GMC": 4,
+    "Subaru": 4,
+    "Mazda": 3,
+    "Volkswagen": 3,
+    "BMW": 3,
+    "Mercedes-Benz": 3,
+    "Tesla": 3,
+    "Audi": 2,
+    "Lexus": 2,
+    "Dodge": 2,
+    "Acura": 1.5,
+    "Volvo": 1,
+    "Porsche": 0.6,
+    "Mitsubishi": 1,
+    "Buick": 1,
+    "Cadillac": 1,
+    "Chrysler": 0.8,
+    "Lincoln": 0.6,
+    "Infiniti": 0.5,
+    "Land Rover": 0.5,
+    "Mini": 0.4,
 }
 MODELS: dict[str, list[str]] = {
-    "Toyota": ["Corolla", "RAV4", "Camry", "Tacoma", "Highlander"], "Ford": ["F-150", "Escape", "Explorer", "Mustang"],
-    "Chevrolet": ["Silverado", "Equinox", "Malibu", "Bolt"], "Honda": ["Civic", "CR-V", "Accord", "Pilot"],
-    "Hyundai": ["Elantra", "Tucson", "Kona"], "Nissan": ["Rogue", "Sentra", "Altima"], "Kia": ["Soul", "Sportage", "Forte"],
-    "Jeep": ["Wrangler", "Grand Cherokee"], "Ram": ["1500"], "GMC": ["Sierra", "Terrain"], "Subaru": ["Outback", "Forester"],
-    "Mazda": ["Mazda3", "CX-5"], "Volkswagen": ["Jetta", "Golf", "Tiguan"], "BMW": ["3 Series", "X3", "X5"],
-    "Mercedes-Benz": ["C-Class", "GLC"], "Tesla": ["Model 3", "Model Y"], "Audi": ["A4", "Q5"], "Lexus": ["RX", "ES"],
-    "Dodge": ["Grand Caravan", "Charger"], "Acura": ["MDX", "RDX"], "Volvo": ["XC60"], "Porsche": ["Cayenne", "911"],
+    "Toyota": ["Corolla", "RAV4", "Camry", "Tacoma", "Highlander"],
+    "Ford": ["F-150", "Escape", "Explorer", "Mustang"],
+    "Chevrolet": ["Silverado", "Equinox", "Malibu", "Bolt"],
+    "Honda": ["Civic", "CR-V", "Accord", "Pilot"],
+    "Hyundai": ["Elantra", "Tucson", "Kona"],
+    "Nissan": ["Rogue", "Sentra", "Altima"],
+    "Kia": ["Soul", "Sportage", "Forte"],
+    "Jeep": ["Wrangler", "Grand Cherokee"],
+    "Ram": ["1500"],
+    "GMC": ["Sierra", "Terrain"],
+    "Subaru": ["Outback", "Forester"],
+    "Mazda": ["Mazda3", "CX-5"],
+    "Volkswagen": ["Jetta", "Golf", "Tiguan"],
+    "BMW": ["3 Series", "X3", "X5"],
+    "Mercedes-Benz": ["C-Class", "GLC"],
+    "Tesla": ["Model 3", "Model Y"],
+    "Audi": ["A4", "Q5"],
+    "Lexus": ["RX", "ES"],
+    "Dodge": ["Grand Caravan", "Charger"],
+    "Acura": ["MDX", "RDX"],
+    "Volvo": ["XC60"],
+    "Porsche": ["Cayenne", "911"],
 }
-BRAND_SERVICE = {"BMW": "bmw_coding", "Tesla": "tesla_diagnostics", "Mercedes-Benz": "mercedes_star",
-                 "Audi": "audi_vcds", "Porsche": "porsche_piwis"}
+BRAND_SERVICE = {
+    "BMW": "bmw_coding",
+    "Tesla": "tesla_diagnostics",
+    "Mercedes-Benz": "mercedes_star",
+    "Audi": "audi_vcds",
+    "Porsche": "porsche_piwis",
+}
 GENERAL_SERVICES = [s.slug for s in SERVICES if s.brand is None]
 
 
@@ -109,8 +154,10 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(
                 sql,
-                [tuple(adapt(row[name]) for adapt, name in zip(adapters, names, strict=True))
-                 for row in rows[start : start + BATCH]],
+                [
+                    tuple(adapt(row[name]) for adapt, name in zip(adapters, names, strict=True))
+                    for row in rows[start : start + BATCH]
+                ],
             )
 
 
@@ -156,8 +203,13 @@ class DemoSeeder:
         operator_email = f"ops.{self.tag}@{DEMO_DOMAIN}"
         User.objects.filter(email=operator_email).delete()
         User.objects.create(
-            email=operator_email, password=self.password_hash, role=User.Role.OPERATOR, is_staff=True,
-            is_superuser=True, first_name="Olivia", last_name="Operator",
+            email=operator_email,
+            password=self.password_hash,
+            role=User.Role.OPERATOR,
+            is_staff=True,
+            is_superuser=True,
+            first_name="Olivia",
+            last_name="Operator",
         )
         workshops = self._workshops(max(1, mechanics // 500))
         mechanic_emails = self._mechanics(mechanics, workshops)
@@ -174,8 +226,14 @@ class DemoSeeder:
         rows = []
         for _ in range(count):
             country, area = self._area()
-            rows.append(Workshop(name=f"{self.faker[country].last_name()} Auto Service", city=area.place[:100],
-                                 region=area.region, country=country))
+            rows.append(
+                Workshop(
+                    name=f"{self.faker[country].last_name()} Auto Service",
+                    city=area.place[:100],
+                    region=area.region,
+                    country=country,
+                )
+            )
         return Workshop.objects.bulk_create(rows)
 
     def _name(self, country: str) -> tuple[str, str]:
@@ -184,9 +242,18 @@ class DemoSeeder:
 
     def _user_row(self, email: str, role: str, first: str, last: str) -> dict[str, Any]:
         return {
-            "email": email, "password": self.password_hash, "role": role, "first_name": first, "last_name": last,
-            "phone": "", "preferred_language": "en", "is_staff": False, "is_superuser": False, "is_active": True,
-            "date_joined": self.now, "last_login": None,
+            "email": email,
+            "password": self.password_hash,
+            "role": role,
+            "first_name": first,
+            "last_name": last,
+            "phone": "",
+            "preferred_language": "en",
+            "is_staff": False,
+            "is_superuser": False,
+            "is_active": True,
+            "date_joined": self.now,
+            "last_login": None,
         }
 
     def _insert_users(self, rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -240,8 +307,10 @@ class DemoSeeder:
         response = round(min(900.0, rng.lognormvariate(4.9, 0.6)), 1) if sessions else None
         status_roll = rng.random()
         application = (
-            Mechanic.ApplicationStatus.APPROVED if status_roll < 0.92 or i < 5
-            else Mechanic.ApplicationStatus.PENDING if status_roll < 0.97
+            Mechanic.ApplicationStatus.APPROVED
+            if status_roll < 0.92 or i < 5
+            else Mechanic.ApplicationStatus.PENDING
+            if status_roll < 0.97
             else Mechanic.ApplicationStatus.REJECTED
         )
         approved = application == Mechanic.ApplicationStatus.APPROVED
@@ -255,27 +324,44 @@ class DemoSeeder:
             f"I mostly work on {', '.join(brands) if brands else 'all makes'}: {specialities}."
         )
         row = {
-            "display_name": name, "photo": "", "bio": bio, "country": country, "region": area.region,
-            "city": area.place.split("(")[0].split(",")[0].strip()[:100], "postal_code": area.code,
-            "latitude": area.lat, "longitude": area.lon,
+            "display_name": name,
+            "photo": "",
+            "bio": bio,
+            "country": country,
+            "region": area.region,
+            "city": area.place.split("(")[0].split(",")[0].strip()[:100],
+            "postal_code": area.code,
+            "latitude": area.lat,
+            "longitude": area.lon,
             "location_precision": Mechanic.LocationPrecision.FSA if country == "CA" else Mechanic.LocationPrecision.ZIP,
-            "h3_r3": cells[3], "h3_r5": cells[5], "h3_r7": cells[7],
+            "h3_r3": cells[3],
+            "h3_r5": cells[5],
+            "h3_r7": cells[7],
             "timezone": timezone_for(country, area.region, area.lon),
-            "years_experience": years, "red_seal_certified": red_seal,
+            "years_experience": years,
+            "red_seal_certified": red_seal,
             "red_seal_verified": red_seal and rng.random() < 0.8,
             "red_seal_province": area.region if red_seal else "",
             "red_seal_expires_on": date(2027, 1, 1) + timedelta(days=rng.randint(0, 1500)) if red_seal else None,
-            "brand_specializations": brands, "service_specialities": services, "specialist_tier": tier,
+            "brand_specializations": brands,
+            "service_specialities": services,
+            "specialist_tier": tier,
             "workshop_id": rng.choice(workshops).pk if rng.random() < 0.2 else None,
             "application_status": application,
             "account_status": Mechanic.AccountStatus.SUSPENDED if suspended else Mechanic.AccountStatus.ACTIVE,
             "approved_at": self.now - timedelta(days=rng.randint(1, 900)) if approved else None,
             "is_on_shift": on_shift,
             "last_seen_at": self.now - timedelta(seconds=rng.randint(0, 600)) if on_shift else None,
-            "rating_average": rating, "review_count": reviews, "completed_sessions": sessions,
-            "avg_response_seconds": response, "response_sample_count": sessions,
-            "offers_received": int(sessions * 1.4), "offers_accepted": sessions, "offers_declined": int(sessions * 0.2),
-            "created_at": self.now, "updated_at": self.now,
+            "rating_average": rating,
+            "review_count": reviews,
+            "completed_sessions": sessions,
+            "avg_response_seconds": response,
+            "response_sample_count": sessions,
+            "offers_received": int(sessions * 1.4),
+            "offers_accepted": sessions,
+            "offers_declined": int(sessions * 0.2),
+            "created_at": self.now,
+            "updated_at": self.now,
         }
         row["profile_completion"] = profile_completion_compute(SimpleNamespace(**row))
         return row
@@ -290,12 +376,19 @@ class DemoSeeder:
                 email = f"customer{i}.{self.tag}@{DEMO_DOMAIN}"
                 emails.append(email)
                 users.append(self._user_row(email, User.Role.CUSTOMER, first, last))
-                profiles.append({
-                    "country": country, "region": area.region, "city": area.place.split("(")[0].split(",")[0].strip()[:100],
-                    "postal_code": area.code, "latitude": area.lat, "longitude": area.lon,
-                    "location_precision": "fsa" if country == "CA" else "zip", "prefer_local_mechanic": True,
-                    "created_at": self.now,
-                })
+                profiles.append(
+                    {
+                        "country": country,
+                        "region": area.region,
+                        "city": area.place.split("(")[0].split(",")[0].strip()[:100],
+                        "postal_code": area.code,
+                        "latitude": area.lat,
+                        "longitude": area.lon,
+                        "location_precision": "fsa" if country == "CA" else "zip",
+                        "prefer_local_mechanic": True,
+                        "created_at": self.now,
+                    }
+                )
             user_ids = self._insert_users(users)
             for user, profile in zip(users, profiles, strict=True):
                 profile["user_id"] = user_ids[user["email"]]
@@ -304,9 +397,15 @@ class DemoSeeder:
             vehicles = []
             for profile in profiles:
                 make = self.rng.choices(self.brands, cum_weights=self.brand_cum)[0]
-                vehicles.append({
-                    "customer_id": ids[profile["user_id"]], "year": self.rng.randint(2008, 2025), "make": make,
-                    "model": self.rng.choice(MODELS.get(make, ["Sedan"])), "vin": "", "created_at": self.now,
-                })
+                vehicles.append(
+                    {
+                        "customer_id": ids[profile["user_id"]],
+                        "year": self.rng.randint(2008, 2025),
+                        "make": make,
+                        "model": self.rng.choice(MODELS.get(make, ["Sedan"])),
+                        "vin": "",
+                        "created_at": self.now,
+                    }
+                )
             insert_rows(Vehicle, vehicles)
         return emails
