@@ -149,8 +149,16 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     adapters = [_adapter(field) for field in fields]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams every row in one statement; executemany still pays a server
+            # round of parse/plan/execute per row.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([adapt(row[name]) for adapt, name in zip(adapters, names, strict=True)])
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
         for start in range(0, len(rows), BATCH):
             cursor.executemany(
                 sql,
