@@ -65,13 +65,23 @@ class EvaluationResult:
             "fp": self.fp,
             "fn": self.fn,
             "per_slug": {
-                slug: {"tp": s.tp, "fp": s.fp, "fn": s.fn, "precision": round(s.precision, 4),
-                       "recall": round(s.recall, 4)}
+                slug: {
+                    "tp": s.tp,
+                    "fp": s.fp,
+                    "fn": s.fn,
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                }
                 for slug, s in self.per_slug.items()
             },
             "errors": [
-                {"text": e.text, "expected": e.expected, "predicted": e.predicted, "missing": e.missing,
-                 "extra": e.extra}
+                {
+                    "text": e.text,
+                    "expected": e.expected,
+                    "predicted": e.predicted,
+                    "missing": e.missing,
+                    "extra": e.extra,
+                }
                 for e in self.errors
             ],
         }
@@ -119,8 +129,9 @@ def evaluate(
         fp += len(guess - truth)
         fn += len(truth - guess)
         if truth != guess:
-            errors.append(RowError(row["text"], expected, list(predicted), sorted(truth - guess),
-                                   sorted(guess - truth)))
+            errors.append(
+                RowError(row["text"], expected, list(predicted), sorted(truth - guess), sorted(guess - truth))
+            )
     precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return EvaluationResult(precision, recall, f1, tp, fp, fn, count, per_slug, errors)

@@ -424,9 +424,7 @@ def _geonames_cities() -> dict[tuple[str, str], list[tuple[str, float, float, in
             country = city["countrycode"]
             if country not in ("CA", "US"):
                 continue
-            region = (
-                _GEONAMES_CA_ADMIN1.get(city["admin1code"], "") if country == "CA" else city["admin1code"]
-            )
+            region = _GEONAMES_CA_ADMIN1.get(city["admin1code"], "") if country == "CA" else city["admin1code"]
             index[(country, _city_key(city["name"]))].append(
                 (
                     region,
@@ -561,9 +559,7 @@ def geocode_city(city: str, region: str | None, country: str) -> GeoPoint:
 
 
 def _city_point(lat: float, lon: float, country: str, region: str, display: str) -> GeoPoint:
-    return GeoPoint(
-        lat, lon, country, region, f"{display}, {region}", "city", None, timezone_for(country, region, lon)
-    )
+    return GeoPoint(lat, lon, country, region, f"{display}, {region}", "city", None, timezone_for(country, region, lon))
 
 
 def geocode(

@@ -136,9 +136,7 @@ def normalize_country(raw: str) -> str:
         raise ValueError("Country must be Canada (CA) or the United States (US).")
     country = _COUNTRIES.get(fold_name(raw))
     if country is None:
-        raise ValueError(
-            f"{_shown(raw)} is not a supported country; use Canada (CA) or the United States (US)."
-        )
+        raise ValueError(f"{_shown(raw)} is not a supported country; use Canada (CA) or the United States (US).")
     return country
 
 

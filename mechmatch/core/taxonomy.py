@@ -56,13 +56,13 @@ SERVICES: tuple[Service, ...] = (
     Service("alarm", "Alarm & anti-theft", "Alarme et antivol", "installation", False),
     Service("bmw_coding", "BMW coding", "Codage BMW", "diagnostic", True, "BMW"),
     Service("tesla_diagnostics", "Tesla diagnostics", "Diagnostic Tesla", "diagnostic", True, "Tesla"),
-    Service("mercedes_star", "Mercedes STAR diagnosis", "Diagnostic Mercedes STAR", "diagnostic", True,
-            "Mercedes-Benz"),
+    Service(
+        "mercedes_star", "Mercedes STAR diagnosis", "Diagnostic Mercedes STAR", "diagnostic", True, "Mercedes-Benz"
+    ),
     Service("audi_vcds", "Audi / VW VCDS", "Audi / VW VCDS", "diagnostic", True, "Audi"),
     Service("porsche_piwis", "Porsche PIWIS", "Porsche PIWIS", "diagnostic", True, "Porsche"),
     Service("ev_hybrid", "EV & hybrid", "Véhicules électriques et hybrides", "diagnostic", True),
-    Service("pre_purchase_inspection", "Pre-purchase inspection", "Inspection avant achat", "diagnostic",
-            False),
+    Service("pre_purchase_inspection", "Pre-purchase inspection", "Inspection avant achat", "diagnostic", False),
 )
 
 SERVICE_BY_SLUG: dict[str, Service] = {service.slug: service for service in SERVICES}

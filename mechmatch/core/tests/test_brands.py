@@ -6,11 +6,46 @@ from mechmatch.core.brands import CANONICAL_BRANDS, find_brands, normalize_brand
 
 
 def test_canonical_brands_cover_the_north_american_market() -> None:
-    for brand in ("Acura", "Alfa Romeo", "Audi", "BMW", "Buick", "Cadillac", "Chevrolet", "Chrysler", "Dodge",
-                  "Fiat", "Ford", "Genesis", "GMC", "Honda", "Hyundai", "Infiniti", "Jaguar", "Jeep", "Kia",
-                  "Land Rover", "Lexus", "Lincoln", "Lucid", "Maserati", "Mazda", "Mercedes-Benz", "Mini",
-                  "Mitsubishi", "Nissan", "Polestar", "Porsche", "Ram", "Rivian", "Subaru", "Tesla", "Toyota",
-                  "Volkswagen", "Volvo"):
+    for brand in (
+        "Acura",
+        "Alfa Romeo",
+        "Audi",
+        "BMW",
+        "Buick",
+        "Cadillac",
+        "Chevrolet",
+        "Chrysler",
+        "Dodge",
+        "Fiat",
+        "Ford",
+        "Genesis",
+        "GMC",
+        "Honda",
+        "Hyundai",
+        "Infiniti",
+        "Jaguar",
+        "Jeep",
+        "Kia",
+        "Land Rover",
+        "Lexus",
+        "Lincoln",
+        "Lucid",
+        "Maserati",
+        "Mazda",
+        "Mercedes-Benz",
+        "Mini",
+        "Mitsubishi",
+        "Nissan",
+        "Polestar",
+        "Porsche",
+        "Ram",
+        "Rivian",
+        "Subaru",
+        "Tesla",
+        "Toyota",
+        "Volkswagen",
+        "Volvo",
+    ):
         assert brand in CANONICAL_BRANDS
     assert len(CANONICAL_BRANDS) == len(set(CANONICAL_BRANDS)) >= 45
 
@@ -18,12 +53,26 @@ def test_canonical_brands_cover_the_north_american_market() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("Chevy", "Chevrolet"), ("VW", "Volkswagen"), ("volks", "Volkswagen"), ("Vdub", "Volkswagen"),
-        ("Merc", "Mercedes-Benz"), ("Benz", "Mercedes-Benz"), ("mercedes", "Mercedes-Benz"),
-        ("MB", "Mercedes-Benz"), ("mercedes benz", "Mercedes-Benz"), ("Beemer", "BMW"), ("bimmer", "BMW"),
-        ("Landrover", "Land Rover"), ("land-rover", "Land Rover"), ("Range Rover", "Land Rover"),
-        ("  toyota  ", "Toyota"), ("HONDA", "Honda"), ("alfa romeo", "Alfa Romeo"), ("Alfa", "Alfa Romeo"),
-        ("gmc", "GMC"), ("rolls royce", "Rolls-Royce"),
+        ("Chevy", "Chevrolet"),
+        ("VW", "Volkswagen"),
+        ("volks", "Volkswagen"),
+        ("Vdub", "Volkswagen"),
+        ("Merc", "Mercedes-Benz"),
+        ("Benz", "Mercedes-Benz"),
+        ("mercedes", "Mercedes-Benz"),
+        ("MB", "Mercedes-Benz"),
+        ("mercedes benz", "Mercedes-Benz"),
+        ("Beemer", "BMW"),
+        ("bimmer", "BMW"),
+        ("Landrover", "Land Rover"),
+        ("land-rover", "Land Rover"),
+        ("Range Rover", "Land Rover"),
+        ("  toyota  ", "Toyota"),
+        ("HONDA", "Honda"),
+        ("alfa romeo", "Alfa Romeo"),
+        ("Alfa", "Alfa Romeo"),
+        ("gmc", "GMC"),
+        ("rolls royce", "Rolls-Royce"),
     ],
 )
 def test_normalize_brand_maps_aliases_case_and_spacing(raw: str, expected: str) -> None:
@@ -46,8 +95,7 @@ def test_every_canonical_brand_normalises_to_itself() -> None:
 
 
 def test_find_brands_lists_mentions_in_order_without_duplicates() -> None:
-    assert find_brands("My chevy and my wife's VW, both worse than the Chevrolet before") == [
-        "Chevrolet", "Volkswagen"]
+    assert find_brands("My chevy and my wife's VW, both worse than the Chevrolet before") == ["Chevrolet", "Volkswagen"]
 
 
 def test_find_brands_is_word_bounded() -> None:

@@ -251,8 +251,10 @@ def test_internal_markers_never_leak_into_keywords() -> None:
 
 
 def test_extraction_is_fast_enough_to_run_per_request() -> None:
-    text = ("Hi, my 2014 Civic's check engine light is on with P0420, the AC blows warm, the brakes "
-            "squeal and the transmision slips when cold. Ça démarre pas le matin non plus. Thanks!") * 2
+    text = (
+        "Hi, my 2014 Civic's check engine light is on with P0420, the AC blows warm, the brakes "
+        "squeal and the transmision slips when cold. Ça démarre pas le matin non plus. Thanks!"
+    ) * 2
     analyse_concern(text)  # warm the spelling cache like a long-running worker would
     runs = 200
     start = time.perf_counter()

@@ -65,9 +65,7 @@ def test_rural_saskatchewan_to_regina_is_a_couple_of_hundred_km() -> None:
 
 def test_a_canadian_code_geocodes_to_its_fsa_keeping_the_full_code() -> None:
     point = geocode_postal_code("m5v2t6", "Canada")
-    assert point == GeoPoint(
-        point.lat, point.lon, "CA", "ON", "Downtown Toronto", "fsa", "M5V 2T6", "America/Toronto"
-    )
+    assert point == GeoPoint(point.lat, point.lon, "CA", "ON", "Downtown Toronto", "fsa", "M5V 2T6", "America/Toronto")
     assert haversine_km(point.lat, point.lon, 43.642, -79.387) < 3  # CN Tower
 
 
@@ -100,9 +98,7 @@ def test_an_unknown_but_well_formed_code_raises_geocode_error(code: str, country
         geocode_postal_code(code, country)
 
 
-@pytest.mark.parametrize(
-    ("code", "country"), [("90210", "CA"), ("M5V 2T6", "US"), ("", "CA"), ("D1A 1A1", "CA")]
-)
+@pytest.mark.parametrize(("code", "country"), [("90210", "CA"), ("M5V 2T6", "US"), ("", "CA"), ("D1A 1A1", "CA")])
 def test_a_malformed_code_raises_postal_code_error_not_geocode_error(code: str, country: str) -> None:
     with pytest.raises(PostalCodeError):
         geocode_postal_code(code, country)
@@ -215,9 +211,7 @@ def test_postal_areas_are_cached_and_callers_cannot_corrupt_the_cache() -> None:
         ("US", "California", None, "America/Los_Angeles"),
     ],
 )
-def test_timezone_for_a_region_and_longitude(
-    country: str, region: str, lon: float | None, expected: str
-) -> None:
+def test_timezone_for_a_region_and_longitude(country: str, region: str, lon: float | None, expected: str) -> None:
     assert timezone_for(country, region, lon) == expected
 
 

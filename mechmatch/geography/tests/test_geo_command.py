@@ -35,9 +35,7 @@ def test_lookup_json_has_the_documented_keys() -> None:
 
 
 def test_distance_json_reports_km_across_the_border_and_both_ends() -> None:
-    data = json.loads(
-        run("distance", "N9A 1A1", "48226", "--from-country", "CA", "--to-country", "US", "--json")
-    )
+    data = json.loads(run("distance", "N9A 1A1", "48226", "--from-country", "CA", "--to-country", "US", "--json"))
     assert 2.0 <= data["km"] <= 3.0
     assert data["km"] == round(data["km"], 1)
     assert data["from"]["place"] == "Windsor" and data["to"]["place"] == "Detroit, MI"
