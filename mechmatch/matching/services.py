@@ -1,0 +1,510 @@
+"""Matching use cases: the preview before payment, routing for dispatch, the directory.
+
+All three share one pipeline (locate the customer -> spatial candidates -> core.ranking), so
+what a customer previews is what dispatch routes and what the directory calls "best".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from mechmatch.core.brands import normalize_brand
+from mechmatch.core.concerns import ConcernAnalysis, analyse_concern
+from mechmatch.core.geo import haversine_km
+from mechmatch.core.ranking import (
+    DEFAULT_POLICY,
+    MatchCriteria,
+    ScoredMatch,
+    ScoringPolicy,
+    explained,
+    rank,
+    score,
+    sort_key,
+)
+from mechmatch.core.taxonomy import SERVICE_SLUGS, label
+from mechmatch.customers.models import CustomerProfile
+from mechmatch.customers.selectors import favourite_mechanic_ids
+from mechmatch.funnel.services import event_record
+from mechmatch.geography.services import location_clean
+from mechmatch.matching.selectors import (
+    CANDIDATE_COLUMNS,
+    candidate_from_row,
+    cells_within_km,
+    has_brand,
+    has_service,
+    mechanic_candidates_by_ids,
+    mechanic_candidates_near,
+    mechanic_display_rows,
+)
+from mechmatch.mechanics.selectors import mechanic_eligible_qs
+
+PREVIEW_SIZE = 5
+CLOSEST_SIZE = 5
+LOCAL_ALTERNATIVES_SIZE = 3
+REQUEST_TYPES = ("general", "brand_specialist")
+MAX_CONCERN_LENGTH = 5000
+
+
+@dataclass(slots=True)
+class Location:
+    lat: float
+    lon: float
+    country: str
+    region: str
+    city: str
+    precision: str
+
+
+@dataclass(slots=True)
+class Fallback:
+    scenario: str = "none"  # 'none' | 'no_local' | 'specialist_far' | 'nobody_available'
+    message: str = ""
+    closest: list[ScoredMatch] = field(default_factory=list)
+    local_alternatives: list[ScoredMatch] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PreviewResult:
+    matches: list[ScoredMatch]
+    total_matches: int
+    has_local_matches: bool
+    keywords: list[str]
+    fallback: Fallback
+    location: Location
+    requested_brand: str | None
+    # Public display fields (name, photo, bio, city...) for every mechanic in the result.
+    display: dict[int, dict[str, Any]]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def concern_analyse(*, description: str) -> ConcernAnalysis:
+    """Keyword extraction for the API. The length rule lives here, not only in the schema,
+    so every caller of the service gets it."""
+    if not description or not description.strip():
+        raise ValidationError({"description": "Describe the problem."})
+    if len(description) > MAX_CONCERN_LENGTH:
+        raise ValidationError({"description": f"Keep the description under {MAX_CONCERN_LENGTH} characters."})
+    return analyse_concern(description)
+
+
+def keyword_labels(keywords: list[str], language: str = "en") -> dict[str, str]:
+    return {slug: label(slug, language) for slug in keywords if slug in SERVICE_SLUGS}
+
+
+def customer_locate(*, country: str, city: str = "", postal_code: str = "", region: str = "") -> Location:
+    cleaned = location_clean(country=country, city=city, postal_code=postal_code, region=region)
+    return Location(
+        lat=cleaned["latitude"],
+        lon=cleaned["longitude"],
+        country=cleaned["country"],
+        region=cleaned["region"],
+        city=cleaned["city"],
+        precision=cleaned["location_precision"],
+    )
+
+
+def _saved_location(user: Any) -> Location | None:
+    profile = _customer_profile(user)
+    if profile is None or profile.latitude is None or profile.longitude is None:
+        return None
+    return Location(
+        lat=profile.latitude,
+        lon=profile.longitude,
+        country=profile.country,
+        region=profile.region,
+        city=profile.city,
+        precision=profile.location_precision,
+    )
+
+
+def _customer_profile(user: Any) -> CustomerProfile | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return CustomerProfile.objects.filter(user=user).first()
+
+
+def _favourites(user: Any) -> frozenset[int]:
+    profile = _customer_profile(user)
+    return frozenset(favourite_mechanic_ids(customer=profile)) if profile else frozenset()
+
+
+def _resolve_brand(
+    *, request_type: str, requested_brand: str | None, make: str | None, concern_brands: list[str]
+) -> str | None:
+    if request_type not in REQUEST_TYPES:
+        raise ValidationError({"request_type": "Choose 'general' or 'brand_specialist'."})
+    if requested_brand and requested_brand.strip():
+        brand = normalize_brand(requested_brand)
+        if brand is None:
+            raise ValidationError({"requested_brand": "We do not know that brand."})
+        return brand
+    # The plan's `requestedBrand || vehicle?.make`, then a brand named in the concern itself.
+    brand = normalize_brand(make) or (concern_brands[0] if concern_brands else None)
+    if request_type == "brand_specialist" and brand is None:
+        raise ValidationError({"requested_brand": "Choose the brand you need a specialist for."})
+    return brand
+
+
+def _ranked(
+    *,
+    concern: str,
+    make: str | None,
+    request_type: str,
+    requested_brand: str | None,
+    country: str,
+    city: str | None,
+    postal_code: str | None,
+    region: str | None,
+    prefer_local: bool,
+    customer_user: Any,
+    policy: ScoringPolicy,
+) -> tuple[MatchCriteria, Location, list[str], list[ScoredMatch]]:
+    analysis = concern_analyse(description=concern)
+    brand = _resolve_brand(
+        request_type=request_type, requested_brand=requested_brand, make=make, concern_brands=analysis.brands
+    )
+    location = customer_locate(country=country, city=city or "", postal_code=postal_code or "", region=region or "")
+    favourites = _favourites(customer_user)
+    criteria = MatchCriteria(
+        request_type=request_type,
+        requested_brand=brand,
+        keywords=tuple(analysis.keywords),
+        lat=location.lat,
+        lon=location.lon,
+        country=location.country,
+        prefer_local=prefer_local,
+        favourite_ids=favourites,
+        now=datetime.now(UTC),
+    )
+    # Specialists get their own search only when the customer asked for one; on a general request
+    # the brand (from the make) is a modest bonus among whoever is nearby.
+    candidates = mechanic_candidates_near(
+        lat=location.lat,
+        lon=location.lon,
+        brand=brand if criteria.wants_specialist else None,
+        favourite_ids=favourites,
+    )
+    # Unexplained ranking of every candidate; callers explain only what they show.
+    return criteria, location, analysis.keywords, rank(candidates, criteria, policy, explain=False)
+
+
+def _fallback(ranked: list[ScoredMatch], criteria: MatchCriteria, policy: ScoringPolicy) -> Fallback:
+    radius = round(policy.local_radius_km)
+    fallback = Fallback()
+    scenarios: list[str] = []
+    messages: list[str] = []
+    options: list[str] = []
+    local = [m for m in ranked if m.is_local]
+
+    if not any(m.is_available for m in ranked):
+        scenarios.append("nobody_available")
+        messages.append(
+            "No mechanic is online right now. Schedule a session, or wait and we will notify you when one comes online."
+            if ranked
+            else "No mechanics are available in your area yet. Schedule a session, or wait and we will notify you."
+        )
+        options += ["schedule", "wait"]
+
+    specialists = [m for m in ranked if m.is_brand_specialist]
+    if criteria.wants_specialist and specialists and not any(m.is_local for m in specialists):
+        scenarios.append("specialist_far")
+        nearest = min((m.distance_km for m in specialists if m.distance_km is not None), default=None)
+        where = f" The nearest is {round(nearest)} km away and can help remotely." if nearest is not None else ""
+        messages.append(f"No {criteria.requested_brand} specialist within {radius} km.{where}")
+        fallback.local_alternatives = [m for m in local if not m.is_brand_specialist][:LOCAL_ALTERNATIVES_SIZE]
+        options += ["continue_remote", "choose_local"] if fallback.local_alternatives else ["continue_remote"]
+    elif criteria.wants_specialist and not specialists:
+        messages.append(f"No {criteria.requested_brand} specialist is registered yet; these mechanics can help.")
+
+    if ranked and not local:
+        scenarios.append("no_local")
+        messages.append(f"No mechanics within {radius} km of you. The closest can help remotely.")
+        fallback.closest = sorted(
+            (m for m in ranked if m.distance_km is not None), key=lambda m: (m.distance_km, m.mechanic_id)
+        )[:CLOSEST_SIZE]
+        options += ["continue_remote", "schedule"]
+
+    fallback.scenario = scenarios[0] if scenarios else "none"
+    fallback.message = " ".join(messages)
+    fallback.options = list(dict.fromkeys(options))
+    return fallback
+
+
+# --------------------------------------------------------------------------- use cases
+
+
+def match_preview(
+    *,
+    concern: str,
+    make: str | None = None,
+    model: str | None = None,
+    year: int | None = None,
+    request_type: str = "general",
+    requested_brand: str | None = None,
+    country: str,
+    city: str | None = None,
+    postal_code: str | None = None,
+    region: str | None = None,
+    prefer_local: bool = True,
+    customer_user: Any = None,
+    policy: ScoringPolicy | None = None,
+) -> PreviewResult:
+    """The best mechanics for this concern, car and place, with why, and what to do when the
+    ideal match does not exist (no local mechanic, specialist far away, nobody online)."""
+    policy = policy or DEFAULT_POLICY
+    criteria, location, keywords, ranked = _ranked(
+        concern=concern,
+        make=make,
+        request_type=request_type,
+        requested_brand=requested_brand,
+        country=country,
+        city=city,
+        postal_code=postal_code,
+        region=region,
+        prefer_local=prefer_local,
+        customer_user=customer_user,
+        policy=policy,
+    )
+    top = [explained(m, criteria, policy) for m in ranked[:PREVIEW_SIZE]]
+    fallback = _fallback(ranked, criteria, policy)
+    fallback.closest = [explained(m, criteria, policy) for m in fallback.closest]
+    fallback.local_alternatives = [explained(m, criteria, policy) for m in fallback.local_alternatives]
+    shown = [m.mechanic_id for m in (*top, *fallback.closest, *fallback.local_alternatives)]
+    result = PreviewResult(
+        matches=top,
+        total_matches=len(ranked),
+        has_local_matches=any(m.is_local for m in top),
+        keywords=keywords,
+        fallback=fallback,
+        location=location,
+        requested_brand=criteria.requested_brand,
+        display=mechanic_display_rows(shown),
+    )
+    if customer_user is not None and getattr(customer_user, "is_authenticated", False):
+        event_record(
+            "preview_shown",
+            user=customer_user,
+            mechanic_id=top[0].mechanic_id if top else None,
+            scenario=fallback.scenario,
+            mechanic_ids=[m.mechanic_id for m in top],
+            keywords=keywords,
+            policy=policy.name,
+        )
+    return result
+
+
+def match_for_request(
+    *,
+    concern: str,
+    make: str | None,
+    model: str | None,
+    year: int | None,
+    request_type: str,
+    requested_brand: str | None,
+    country: str,
+    city: str | None,
+    postal_code: str | None,
+    region: str | None,
+    prefer_local: bool,
+    customer_user: Any = None,
+    exclude_mechanic_ids: Iterable[int] = (),
+    limit: int = 10,
+    policy: ScoringPolicy | None = None,
+) -> list[ScoredMatch]:
+    """Ranked mechanics for dispatch, by the same pipeline as the preview. Each ScoredMatch has
+    mechanic_id, score, breakdown, reasons and distance_km. Raises ValidationError like the preview."""
+    criteria, _, _, ranked = _ranked(
+        concern=concern,
+        make=make,
+        request_type=request_type or "general",
+        requested_brand=requested_brand,
+        country=country,
+        city=city,
+        postal_code=postal_code,
+        region=region,
+        prefer_local=bool(prefer_local),
+        customer_user=customer_user,
+        policy=policy or DEFAULT_POLICY,
+    )
+    excluded = set(exclude_mechanic_ids or ())
+    chosen = [m for m in ranked if m.mechanic_id not in excluded][: max(0, int(limit))]
+    return [explained(m, criteria, policy or DEFAULT_POLICY) for m in chosen]
+
+
+# --------------------------------------------------------------------------- directory
+
+DIRECTORY_SORTS = ("best", "distance", "rating", "experience")
+DIRECTORY_MAX_PAGE_SIZE = 50
+# With a distance limit, at most this many (lean) rows are read from the cells covering the circle,
+# and "best" fully scores at most DIRECTORY_BEST_POOL of them (the rest follow in proxy order).
+DIRECTORY_RADIUS_CAP = 5000
+DIRECTORY_BEST_POOL = 300
+_LEAN_COLUMNS = ("id", "latitude", "longitude", "is_on_shift", "rating_average", "review_count", "years_experience")
+
+
+@dataclass(slots=True)
+class DirectoryPage:
+    items: list[ScoredMatch]
+    page: int
+    page_size: int
+    total: int
+    has_next: bool
+    display: dict[int, dict[str, Any]]
+    location: Location | None
+
+
+def mechanic_directory_list(
+    *,
+    min_rating: float | None = None,
+    max_distance_km: float | None = None,
+    brand: str | None = None,
+    service: str | None = None,
+    available_now: bool = False,
+    q: str | None = None,
+    sort: str = "best",
+    page: int = 1,
+    page_size: int = 20,
+    country: str | None = None,
+    postal_code: str | None = None,
+    city: str | None = None,
+    region: str | None = None,
+    customer_user: Any = None,
+    policy: ScoringPolicy | None = None,
+) -> DirectoryPage:
+    """Browse & select. Distance-bounded or distance-sorted listings read only the H3 cells
+    around the customer; rating and experience listings are plain indexed ORDER BY + LIMIT."""
+    policy = policy or DEFAULT_POLICY
+    if sort not in DIRECTORY_SORTS:
+        raise ValidationError({"sort": f"Choose one of {', '.join(DIRECTORY_SORTS)}."})
+    if page < 1:
+        raise ValidationError({"page": "Pages start at 1."})
+    if not 1 <= page_size <= DIRECTORY_MAX_PAGE_SIZE:
+        raise ValidationError({"page_size": f"Choose 1 to {DIRECTORY_MAX_PAGE_SIZE}."})
+
+    location: Location | None = None
+    if country and (postal_code or city):
+        location = customer_locate(country=country, city=city or "", postal_code=postal_code or "", region=region or "")
+    elif postal_code or city:
+        raise ValidationError({"country": "Choose a country for that location."})
+    else:
+        location = _saved_location(customer_user)
+    if max_distance_km is not None and location is None:
+        raise ValidationError({"max_distance_km": "Give a postal code or city to filter by distance."})
+    if sort == "distance" and location is None:
+        raise ValidationError({"sort": "Give a postal code or city to sort by distance."})
+
+    filters = Q()
+    canonical_brand = None
+    if brand:
+        canonical_brand = normalize_brand(brand)
+        if canonical_brand is None:
+            raise ValidationError({"brand": "We do not know that brand."})
+        filters &= has_brand(canonical_brand)
+    if service:
+        if service not in SERVICE_SLUGS:
+            raise ValidationError({"service": "Unknown service."})
+        filters &= has_service(service)
+    if min_rating is not None:
+        filters &= Q(rating_average__gte=min_rating)
+    if available_now:
+        filters &= Q(is_on_shift=True)
+    if q and q.strip():
+        filters &= Q(display_name__icontains=q.strip())
+
+    criteria = MatchCriteria(
+        requested_brand=canonical_brand,
+        keywords=(service,) if service else (),
+        lat=location.lat if location else None,
+        lon=location.lon if location else None,
+        country=location.country if location else None,
+        prefer_local=True,
+        favourite_ids=_favourites(customer_user),
+        now=datetime.now(UTC),
+    )
+    offset = (page - 1) * page_size
+
+    if location is not None and max_distance_km is not None:
+        items, total = _directory_within(filters, location, max_distance_km, sort, offset, page_size, criteria, policy)
+    elif location is not None and sort in ("best", "distance"):
+        # No radius: the same widening search as the preview decides who is "around".
+        candidates = mechanic_candidates_near(lat=location.lat, lon=location.lon, extra=filters)
+        scored = [score(c, criteria, policy, explain=False) for c in candidates]
+        if sort == "distance":
+            scored.sort(key=lambda m: (m.distance_km if m.distance_km is not None else math.inf, m.mechanic_id))
+        else:
+            scored.sort(key=sort_key)
+        total = len(scored)
+        items = [explained(m, criteria, policy) for m in scored[offset : offset + page_size]]
+    else:
+        qs = mechanic_eligible_qs().filter(filters)
+        # Ties broken by id so pages never overlap or skip.
+        order = {
+            "rating": ("-rating_average", "-review_count", "-id"),
+            "experience": ("-years_experience", "-id"),
+            # Without a location "best" falls back to who is on shift and best rated.
+            "best": ("-is_on_shift", "-rating_average", "-review_count", "-id"),
+        }[sort]
+        total = qs.count()
+        rows = qs.order_by(*order).values_list(*CANDIDATE_COLUMNS)[offset : offset + page_size]
+        items = [score(candidate_from_row(r), criteria, policy) for r in rows]
+
+    return DirectoryPage(
+        items=items,
+        page=page,
+        page_size=page_size,
+        total=total,
+        has_next=offset + len(items) < total,
+        display=mechanic_display_rows(m.mechanic_id for m in items),
+        location=location,
+    )
+
+
+def _directory_within(
+    filters: Q,
+    location: Location,
+    max_distance_km: float,
+    sort: str,
+    offset: int,
+    page_size: int,
+    criteria: MatchCriteria,
+    policy: ScoringPolicy,
+) -> tuple[list[ScoredMatch], int]:
+    """Mechanics within a radius. Reads lean tuples from the H3 cells covering the circle, keeps
+    those truly inside, orders them, and loads full rows only for the page."""
+    field_name, cells = cells_within_km(location.lat, location.lon, max_distance_km)
+    qs = mechanic_eligible_qs().filter(filters, **{f"{field_name}__in": cells})
+    inside = []
+    for row in qs.values_list(*_LEAN_COLUMNS)[:DIRECTORY_RADIUS_CAP]:
+        if row[1] is None or row[2] is None:
+            continue
+        km = haversine_km(location.lat, location.lon, row[1], row[2])
+        if km <= max_distance_km:
+            inside.append((row, km))
+    if sort == "distance":
+        inside.sort(key=lambda r: (r[1], r[0][0]))
+    elif sort == "rating":
+        inside.sort(key=lambda r: (-r[0][4], -r[0][5], r[0][0]))
+    elif sort == "experience":
+        inside.sort(key=lambda r: (-r[0][6], r[0][0]))
+    else:
+        # Proxy order (on shift, rating, near), then the real ranking for the head of it.
+        inside.sort(key=lambda r: (not r[0][3], -r[0][4], r[1], r[0][0]))
+    ids = [r[0][0] for r in inside]
+    if sort == "best":
+        head = mechanic_candidates_by_ids(ids[:DIRECTORY_BEST_POOL])
+        ranked = [m.mechanic_id for m in rank(head, criteria, policy, explain=False)]
+        ids = ranked + ids[DIRECTORY_BEST_POOL:]
+    page_ids = ids[offset : offset + page_size]
+    by_id = {c.id: c for c in mechanic_candidates_by_ids(page_ids)}
+    items = [score(by_id[i], criteria, policy) for i in page_ids if i in by_id]
+    return items, len(inside)

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from mechmatch.testing import make_mechanic
+
+pytestmark = pytest.mark.django_db
+URL = "/api/mechanics"
+TORONTO = {"customerCountry": "CA", "customerPostalCode": "M5V 2T6"}
+
+
+def browse(client: Client | None = None, **params):
+    return (client or Client()).get(URL, {k: v for k, v in params.items() if v is not None})
+
+
+def names(response):
+    return [item["mechanicName"] for item in response.json()["items"]]
+
+
+def test_the_directory_lists_eligible_mechanics_with_pagination():
+    for i in range(5):
+        make_mechanic(display_name=f"Page Person{i}")
+    make_mechanic(display_name="Pending Person", approved=False)
+    first = browse(pageSize=2, sort="rating").json()
+    assert first["total"] == 5 and first["page"] == 1 and first["pageSize"] == 2 and first["hasNext"] is True
+    last = browse(pageSize=2, page=3, sort="rating").json()
+    assert len(last["items"]) == 1 and last["hasNext"] is False
+    assert "Pending Person" not in str(first) + str(last)
+
+
+def test_filters_by_minimum_rating_brand_service_availability_and_name():
+    make_mechanic(display_name="Ada Brakes", rating=4.9, services=["brakes"], brands=["Honda"])
+    make_mechanic(display_name="Ben Offline", rating=4.9, services=["brakes"], on_shift=False)
+    make_mechanic(display_name="Cy Low", rating=3.1, services=["tires"], brands=["Ford"])
+    assert set(names(browse(minRating=4.5))) == {"Ada Brakes", "Ben Offline"}
+    assert names(browse(brand="honda")) == ["Ada Brakes"]
+    assert names(browse(brand="Chevy")) == []
+    assert set(names(browse(service="brakes"))) == {"Ada Brakes", "Ben Offline"}
+    assert names(browse(service="brakes", availableNow="true")) == ["Ada Brakes"]
+    assert names(browse(q="ben")) == ["Ben Offline"]
+
+
+def test_max_distance_keeps_only_mechanics_within_that_many_km():
+    make_mechanic(display_name="Near Toronto", postal_code="M4C 1A1")
+    make_mechanic(display_name="Far Vancouver", postal_code="V6B 1A1")
+    data = browse(maxDistanceKm=25, **TORONTO).json()
+    assert [i["mechanicName"] for i in data["items"]] == ["Near Toronto"]
+    assert data["items"][0]["distance"] < 25 and data["total"] == 1
+
+
+def test_sort_by_distance_rating_and_experience():
+    make_mechanic(display_name="Close Low", postal_code="M5V 3L9", rating=4.0, years_experience=3)
+    make_mechanic(display_name="Mid High", postal_code="M4C 1A1", rating=4.9, years_experience=30)
+    make_mechanic(display_name="Far Mid", postal_code="L1S 2J5", rating=4.5, years_experience=10)
+    assert names(browse(sort="distance", **TORONTO)) == ["Close Low", "Mid High", "Far Mid"]
+    assert names(browse(sort="rating", **TORONTO)) == ["Mid High", "Far Mid", "Close Low"]
+    assert names(browse(sort="experience")) == ["Mid High", "Far Mid", "Close Low"]
+
+
+def test_a_signed_in_customers_saved_location_is_used_when_none_is_given(customer_api):
+    make_mechanic(display_name="Near Toronto", postal_code="M4C 1A1")
+    make_mechanic(display_name="Far Vancouver", postal_code="V6B 1A1")
+    assert names(browse(customer_api, maxDistanceKm=25)) == ["Near Toronto"]
+
+
+def test_a_distance_filter_reads_only_the_cells_around_the_customer():
+    make_mechanic(display_name="Near Toronto", postal_code="M4C 1A1")
+    with CaptureQueriesContext(connection) as queries:
+        browse(maxDistanceKm=30, **TORONTO)
+    listing = [q["sql"] for q in queries.captured_queries if "h3_r5" in q["sql"]]
+    assert listing, "the distance filter must go through the H3 index"
+
+
+def test_directory_items_never_include_private_fields():
+    make_mechanic(postal_code="M5V 3L9", email="hidden.person@example.test")
+    body = browse(**TORONTO).content.decode()
+    assert "M5V 3L9" not in body and "hidden.person" not in body and "postalCode" not in body
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"minRating": 7}, "minRating"),
+        ({"minRating": "high"}, "minRating"),
+        ({"maxDistanceKm": -3, **TORONTO}, "maxDistanceKm"),
+        ({"maxDistanceKm": 20}, "maxDistanceKm"),
+        ({"sort": "cheapest"}, "sort"),
+        ({"sort": "distance"}, "sort"),
+        ({"page": 0}, "page"),
+        ({"pageSize": 51}, "pageSize"),
+        ({"brand": "Notabrand"}, "brand"),
+        ({"service": "flux_capacitor"}, "service"),
+        ({"customerCountry": "CA", "customerPostalCode": "nope"}, "customerPostalCode"),
+        ({"customerPostalCode": "M5V 2T6"}, "customerCountry"),
+    ],
+)
+def test_bad_parameters_get_a_4xx_naming_the_parameter(params, field):
+    response = browse(**params)
+    assert response.status_code in (400, 422), response.content
+    assert field in [e["field"] for e in response.json()["errors"]]
