@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from mechmatch.accounts.api import router as accounts_router
+from mechmatch.dispatch.api import router as dispatch_router
 from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
 
@@ -51,3 +52,4 @@ def schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> 
 api.add_router("/auth/", accounts_router)
 api.add_router("/", mechanics_router)
 api.add_router("/", matching_router)
+api.add_router("/", dispatch_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "mechmatch.customers",
     "mechmatch.matching",
     "mechmatch.funnel",
+    "mechmatch.dispatch",
 ]
 
 MIDDLEWARE = [
@@ -167,3 +168,20 @@ DEMO_MECHANICS = env_int("DEMO_MECHANICS", 3000)
 DEMO_CUSTOMERS = env_int("DEMO_CUSTOMERS", 200)
 DEMO_SEED = env_int("DEMO_SEED", 42)
 DEMO_ACCOUNTS_FILE = Path(env_str("DEMO_ACCOUNTS_FILE", str(BASE_DIR / "demo-accounts.json")))
+
+# Dispatch: offer windows and fallbacks (seconds), the dispatcher's poll, the event broker.
+OFFER_WINDOW_SECONDS = env_int("OFFER_WINDOW_SECONDS", 300)  # exclusive window for a chosen mechanic
+FALLBACK_DELAY_SECONDS = env_int("FALLBACK_DELAY_SECONDS", 120)  # customer's time to choose before auto-match
+EXTEND_WINDOW_SECONDS = env_int("EXTEND_WINDOW_SECONDS", 300)  # "wait longer" for the same mechanic
+BROADCAST_WINDOW_SECONDS = env_int("BROADCAST_WINDOW_SECONDS", 600)  # smart/wide broadcast offers live longer
+SMART_BROADCAST_SIZE = env_int("SMART_BROADCAST_SIZE", 10)
+BROADCAST_CAP = env_int("BROADCAST_CAP", 50)  # "every eligible mechanic", capped
+MAX_OPEN_OFFERS_PER_MECHANIC = env_int("MAX_OPEN_OFFERS_PER_MECHANIC", 5)  # fairness: spread broadcasts
+NEW_MECHANIC_DAYS = env_int("NEW_MECHANIC_DAYS", 30)
+NEW_MECHANIC_SESSIONS = env_int("NEW_MECHANIC_SESSIONS", 5)
+NEW_MECHANIC_OFFER_SHARE = env_float("NEW_MECHANIC_OFFER_SHARE", 0.2)
+DISPATCH_POLL_SECONDS = env_float("DISPATCH_POLL_SECONDS", 1.0)
+DISPATCH_BATCH = env_int("DISPATCH_BATCH", 200)
+EVENT_BROKER = env_str("EVENT_BROKER", "auto")  # auto | inprocess | postgres | redis
+EVENT_STREAM_SECONDS = env_int("EVENT_STREAM_SECONDS", 60)  # SSE responses close so threads recycle
+EVENT_HEARTBEAT_SECONDS = env_float("EVENT_HEARTBEAT_SECONDS", 15.0)

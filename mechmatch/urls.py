@@ -10,6 +10,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("mechmatch.accounts.urls")),
     path("mechanic/", include("mechmatch.mechanics.urls")),
+    path("mechanic/", include("mechmatch.dispatch.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

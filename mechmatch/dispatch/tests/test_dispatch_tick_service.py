@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from mechmatch.dispatch import services
+from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest, StreamEvent
+from mechmatch.dispatch.tests.factories import lapse, request_for
+from mechmatch.funnel.models import FunnelEvent
+from mechmatch.mechanics.models import Mechanic
+from mechmatch.testing import make_customer, make_mechanic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_lapsed_exclusive_offer_asks_the_customer_at_once(customer, mechanic, windows):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    now = lapse(request)
+
+    result = services.dispatch_tick(now=now)
+
+    request.refresh_from_db()
+    assert result.offers_expired == 1 and result.fallbacks == 1
+    assert request.status == "awaiting_choice"
+    assert request.fallback_due_at == now + timedelta(seconds=120)
+    assert request.offers.get().status == "expired"
+    event = StreamEvent.objects.filter(channel=f"request-{request.pk}").latest("id")
+    assert event.kind == "awaiting_choice"
+    assert event.payload["choices"] == ["wait_longer", "pick_another", "auto_match", "schedule"]
+    assert FunnelEvent.objects.filter(name="offer_lapsed", request_id=request.pk).count() == 1
+
+
+def test_nothing_happens_before_the_window_ends(customer, mechanic, windows):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    result = services.dispatch_tick()
+    request.refresh_from_db()
+    assert result.steps == 0
+    assert request.status == "pending"
+
+
+def test_without_a_choice_the_request_falls_back_to_the_top_matches(customer, mechanic, windows):
+    others = [make_mechanic(brands=["Honda"]) for _ in range(12)]
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    services.dispatch_tick(now=lapse(request))
+    request.refresh_from_db()
+
+    services.dispatch_tick(now=request.fallback_due_at + timedelta(seconds=1))
+
+    request.refresh_from_db()
+    assert request.status == "broadcasting"
+    assert request.stage == "smart"
+    offered = set(request.offers.filter(kind="broadcast").values_list("mechanic_id", flat=True))
+    assert len(offered) == 10
+    assert mechanic.pk not in offered  # the lapsed mechanic is not asked again
+    assert offered <= {m.pk for m in others}
+    assert FunnelEvent.objects.filter(name="fallback_broadcast", request_id=request.pk).count() == 1
+
+
+def test_each_fallback_happens_once_however_often_the_dispatcher_runs(customer, mechanic, windows):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    now = lapse(request)
+    for _ in range(5):
+        services.dispatch_tick(now=now)
+    assert RequestEvent.objects.filter(request=request, kind="awaiting_choice").count() == 1
+    assert RequestEvent.objects.filter(request=request, kind="offer_expired").count() == 1
+
+
+def test_the_favourite_lapsing_goes_straight_to_the_top_matches(customer, mechanic, windows):
+    [make_mechanic(brands=["Honda"]) for _ in range(3)]
+    request = request_for(customer.user, routing="priority_broadcast", selected=mechanic)
+    services.dispatch_tick(now=lapse(request))
+    request.refresh_from_db()
+    assert request.status == "broadcasting"
+    assert request.offers.filter(kind="broadcast").count() == 3
+
+
+def test_lapsed_top_matches_widen_to_everyone_then_expire(customer, windows, settings):
+    settings.SMART_BROADCAST_SIZE = 2
+    [make_mechanic(brands=["Honda"]) for _ in range(4)]
+    request = request_for(customer.user)
+    assert request.offers.count() == 2
+
+    services.dispatch_tick(now=lapse(request))
+    request.refresh_from_db()
+    assert (request.status, request.stage) == ("broadcasting", "wide")
+    assert request.offers.filter(status="open").count() == 2
+
+    services.dispatch_tick(now=lapse(request))
+    request.refresh_from_db()
+    assert request.status == "expired"
+    last = StreamEvent.objects.filter(channel=f"request-{request.pk}").latest("id")
+    assert last.kind == "expired"
+    assert "schedule" in last.payload["choices"]
+
+
+def test_a_decline_of_the_exclusive_offer_asks_the_customer_without_waiting(customer, mechanic, windows):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    services.offer_decline(mechanic=mechanic, offer_id=request.offers.get().pk, reason="busy")
+    request.refresh_from_db()
+    assert request.status == "awaiting_choice"
+    snapshot = StreamEvent.objects.filter(channel=f"request-{request.pk}").latest("id").payload
+    assert snapshot["exclusiveMechanic"]["declineReason"] == "busy"
+    assert "wait_longer" not in snapshot["choices"]
+
+
+def test_offers_to_a_suspended_mechanic_are_withdrawn(customer, mechanic, windows):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    Mechanic.objects.filter(pk=mechanic.pk).update(account_status="suspended")
+    result = services.dispatch_tick()
+    request.refresh_from_db()
+    assert result.withdrawn == 1
+    assert request.offers.get().status == "withdrawn"
+    assert request.status == "awaiting_choice"
+
+
+def test_smart_broadcast_skips_busy_mechanics_and_caps_new_ones(customer, windows):
+    busy = make_mechanic(brands=["Honda"])
+    veterans = [make_mechanic(brands=["Honda"]) for _ in range(7)]
+    newcomers = [make_mechanic(brands=["Honda"], completed_sessions=0, reviews=0) for _ in range(5)]
+    other_customer_request = request_for(make_customer().user, routing="selected", selected=busy)
+    services.offer_accept(mechanic=busy, offer_id=other_customer_request.offers.get().pk)
+
+    request = request_for(customer.user)
+
+    offered = {o.mechanic_id: o for o in request.offers.all()}
+    assert busy.pk not in offered
+    new_offered = [o for mid, o in offered.items() if mid in {m.pk for m in newcomers}]
+    assert len(new_offered) == 2
+    assert all("New" in o.reasons for o in new_offered)
+    assert {m.pk for m in veterans} <= set(offered)
+
+
+def test_a_timer_that_says_later_is_pulled_in_by_a_due_offer(customer, mechanic, windows):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    Offer.objects.filter(request=request).update(expires_at=timezone.now() - timedelta(seconds=5))
+    SessionRequest.objects.filter(pk=request.pk).update(fallback_due_at=timezone.now() + timedelta(hours=1))
+    services.dispatch_tick()
+    request.refresh_from_db()
+    assert request.status == "awaiting_choice"

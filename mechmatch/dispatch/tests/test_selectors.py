@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from mechmatch.dispatch import services
+from mechmatch.dispatch.selectors import mechanic_load_map, queue_position, request_waiting_snapshot
+from mechmatch.dispatch.tests.factories import request_for
+from mechmatch.testing import make_customer, make_mechanic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_load_map_counts_active_sessions_and_recent_offers(customer, mechanic, windows):
+    idle = make_mechanic()
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    services.offer_accept(mechanic=mechanic, offer_id=request.offers.get().pk)
+    assert mechanic_load_map([mechanic.pk, idle.pk]) == {mechanic.pk: (1, 1), idle.pk: (0, 0)}
+    assert mechanic_load_map([]) == {}
+
+
+def test_the_eta_comes_from_the_offered_mechanics_response_times(windows):
+    fast = make_mechanic(brands=["Honda"], avg_response_seconds=60)
+    slow = make_mechanic(brands=["Honda"], avg_response_seconds=240)
+    request = request_for(make_customer().user)
+    assert {o.mechanic_id for o in request.offers.all()} == {fast.pk, slow.pk}
+    snap = request_waiting_snapshot(request)
+    assert snap["eta"]["basis"] == "response_history"
+    assert 140 <= snap["eta"]["typicalSeconds"] <= 150  # median of 60 and 240
+    assert 215 <= snap["eta"]["worstSeconds"] <= 222  # p90
+    assert snap["queuePosition"] == 1
+    assert snap["offers"]["open"] == 2
+
+
+def test_queue_position_counts_earlier_broadcasts_in_the_same_area(windows):
+    [make_mechanic(brands=["Honda"]) for _ in range(2)]
+    first = request_for(make_customer().user)
+    second = request_for(make_customer().user)
+    assert (queue_position(first), queue_position(second)) == (1, 2)
