@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "mechmatch.matching",
     "mechmatch.funnel",
     "mechmatch.dispatch",
+    "mechmatch.payments",
+    "mechmatch.journey",
 ]
 
 MIDDLEWARE = [
@@ -185,3 +187,12 @@ DISPATCH_BATCH = env_int("DISPATCH_BATCH", 200)
 EVENT_BROKER = env_str("EVENT_BROKER", "auto")  # auto | inprocess | postgres | redis
 EVENT_STREAM_SECONDS = env_int("EVENT_STREAM_SECONDS", 60)  # SSE responses close so threads recycle
 EVENT_HEARTBEAT_SECONDS = env_float("EVENT_HEARTBEAT_SECONDS", 15.0)
+
+# Payments: the built-in test provider unless both Stripe keys are set (or PAYMENT_PROVIDER
+# names one). A customer returning from checkout is never taken as proof of payment.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "")
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+# Bump when the customer terms change: acceptance is recorded per version.
+WAIVER_VERSION = env_str("WAIVER_VERSION", "2026-11")
+INTAKE_PHOTO_MAX_BYTES = env_int("INTAKE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)

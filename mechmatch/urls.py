@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("mechmatch.accounts.urls")),
     path("mechanic/", include("mechmatch.mechanics.urls")),
     path("mechanic/", include("mechmatch.dispatch.urls")),
+    path("app/", include("mechmatch.journey.urls")),
+    path("payments/", include("mechmatch.payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

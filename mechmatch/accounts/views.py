@@ -5,6 +5,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from mechmatch.accounts.forms import CustomerSignupForm, EmailAuthenticationForm, MechanicApplicationForm
 from mechmatch.customers.services import customer_signup
@@ -30,7 +31,7 @@ def signup_customer(request: HttpRequest) -> HttpResponse:
         else:
             login(request, profile.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")
-    return render(request, "accounts/signup.html", {"form": form, "title": "Create your account"})
+    return render(request, "accounts/signup.html", {"form": form, "title": _("Create your account")})
 
 
 def signup_mechanic(request: HttpRequest) -> HttpResponse:
@@ -45,7 +46,7 @@ def signup_mechanic(request: HttpRequest) -> HttpResponse:
         else:
             login(request, mechanic.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("mechanics:profile")
-    return render(request, "accounts/signup.html", {"form": form, "title": "Apply as a mechanic"})
+    return render(request, "accounts/signup.html", {"form": form, "title": _("Apply as a mechanic")})
 
 
 class SigninView(LoginView):

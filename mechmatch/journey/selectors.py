@@ -1,0 +1,417 @@
+"""Reads for the customer pages, shaped for templates (no decisions are made here: ranking,
+fallback scenarios and who may see what come from the matching and dispatch apps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from mechmatch.accounts.models import User
+from mechmatch.core.ranking import ScoredMatch
+from mechmatch.customers.selectors import favourite_list, vehicle_list
+from mechmatch.customers.services import customer_profile_for
+from mechmatch.journey.models import Intake
+from mechmatch.matching.services import PreviewResult, match_preview, mechanic_directory_list
+
+NEAR_YOU_KM = 50
+
+
+@dataclass(slots=True)
+class MechanicCard:
+    """One mechanic as the pages show them."""
+
+    id: int
+    name: str
+    first_name: str
+    photo_url: str | None
+    city: str
+    region: str
+    rating: float
+    review_count: int
+    completed_sessions: int
+    years_experience: int
+    is_brand_specialist: bool
+    brands: list[str]
+    distance_km: float | None
+    is_local: bool
+    is_available: bool
+    is_new: bool
+    is_favourite: bool
+    response_minutes: int | None
+    reasons: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+    @property
+    def distance_rounded(self) -> int | None:
+        return None if self.distance_km is None else max(1, round(self.distance_km))
+
+
+def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> MechanicCard:
+    candidate = match.candidate
+    shown = display.get(match.mechanic_id, {})
+    name = shown.get("display_name") or candidate.name
+    seconds = candidate.avg_response_seconds
+    return MechanicCard(
+        id=match.mechanic_id,
+        name=name,
+        first_name=name.split()[0] if name else "",
+        photo_url=shown.get("photo_url"),
+        city=shown.get("city", ""),
+        region=shown.get("region", ""),
+        rating=candidate.rating,
+        review_count=candidate.review_count,
+        completed_sessions=candidate.completed_sessions,
+        years_experience=candidate.years_experience,
+        is_brand_specialist=match.is_brand_specialist,
+        brands=list(candidate.brands),
+        distance_km=match.distance_km,
+        is_local=match.is_local,
+        is_available=match.is_available,
+        is_new=match.is_new,
+        is_favourite=match.is_favourite,
+        response_minutes=None if seconds is None else max(1, round(seconds / 60)),
+        reasons=list(match.reasons),
+        score=match.score,
+    )
+
+
+def intake_get(*, user: User, intake_id: int) -> Intake:
+    """The customer's own intake; anyone else's is a 404, not a 403, so ids leak nothing."""
+    intake = Intake.objects.filter(pk=intake_id, user=user).select_related("chosen_mechanic").first()
+    if intake is None:
+        raise Http404("No such intake")
+    return intake
+
+
+def intake_form_initial(intake: Intake) -> dict[str, Any]:
+    return {
+        "saved_vehicle": intake.vehicle_id,
+        "year": intake.year,
+        "make": intake.make,
+        "model": intake.model,
+        "vin": intake.vin,
+        "concern": intake.concern,
+        "country": intake.country or "CA",
+        "city": intake.city,
+        "postal_code": intake.postal_code,
+        "prefer_local": intake.prefer_local,
+        "request_type": intake.request_type or "general",
+    }
+
+
+def intake_vehicles(*, user: User) -> list:
+    return vehicle_list(customer=customer_profile_for(user))
+
+
+@dataclass(slots=True)
+class PreviewView:
+    result: PreviewResult | None
+    error: str = ""
+    top: MechanicCard | None = None
+    others: list[MechanicCard] = field(default_factory=list)
+    closest: list[MechanicCard] = field(default_factory=list)
+    local_alternatives: list[MechanicCard] = field(default_factory=list)
+    scenario: str = "none"
+    message: str = ""
+    options: list[str] = field(default_factory=list)
+    total: int = 0
+    has_local: bool = False
+    farthest_km: int | None = None
+    nobody_available: bool = False
+
+
+def preview_for_intake(*, intake: Intake) -> PreviewView:
+    """Runs the matching preview for a READY intake (matching records `preview_shown`)."""
+    try:
+        result = match_preview(
+            concern=intake.concern,
+            make=intake.make,
+            model=intake.model,
+            year=int(intake.year) if intake.year.isdigit() else None,
+            request_type=intake.request_type,
+            requested_brand=intake.requested_brand or None,
+            country=intake.country,
+            city=intake.city,
+            postal_code=intake.postal_code,
+            region=intake.region,
+            prefer_local=intake.prefer_local,
+            customer_user=intake.user,
+        )
+    except ValidationError as exc:
+        return PreviewView(result=None, error=" ".join(exc.messages))
+    cards = [card_from_match(m, result.display) for m in result.matches]
+    fallback = result.fallback
+    distances = [c.distance_km for c in cards if c.distance_km is not None]
+    return PreviewView(
+        result=result,
+        top=cards[0] if cards else None,
+        others=cards[1:3],
+        closest=[card_from_match(m, result.display) for m in fallback.closest],
+        local_alternatives=[card_from_match(m, result.display) for m in fallback.local_alternatives],
+        scenario=fallback.scenario,
+        message=fallback.message,
+        options=fallback.options,
+        total=result.total_matches,
+        has_local=result.has_local_matches,
+        farthest_km=round(max(distances)) if distances else None,
+        nobody_available=not cards or fallback.scenario == "nobody_available",
+    )
+
+
+@dataclass(slots=True)
+class DirectoryView:
+    cards: list[MechanicCard]
+    page: int
+    total: int
+    has_next: bool
+    error: dict[str, list[str]] = field(default_factory=dict)
+
+
+def directory_for(*, user: User, filters: dict[str, Any], page_size: int = 12) -> DirectoryView:
+    try:
+        page = mechanic_directory_list(
+            min_rating=filters.get("min_rating"),
+            max_distance_km=filters.get("max_distance_km"),
+            brand=filters.get("brand") or None,
+            service=filters.get("service") or None,
+            available_now=bool(filters.get("available_now")),
+            q=filters.get("q") or None,
+            sort=filters.get("sort") or "best",
+            page=filters.get("page") or 1,
+            page_size=page_size,
+            customer_user=user,
+        )
+    except ValidationError as exc:
+        return DirectoryView(cards=[], page=1, total=0, has_next=False, error=exc.message_dict)
+    return DirectoryView(
+        cards=[card_from_match(m, page.display) for m in page.items],
+        page=page.page,
+        total=page.total,
+        has_next=page.has_next,
+    )
+
+
+def available_near_count(*, user: User) -> int | None:
+    """How many mechanics are on shift within NEAR_YOU_KM of the customer's saved location
+    (None when we do not know where they are)."""
+    try:
+        page = mechanic_directory_list(available_now=True, max_distance_km=NEAR_YOU_KM, page_size=1, customer_user=user)
+    except ValidationError:
+        return None
+    return page.total
+
+
+def favourites_for(*, user: User) -> list:
+    return favourite_list(customer=customer_profile_for(user))
+
+
+def is_favourite(*, user: User, mechanic_id: int) -> bool:
+    return customer_profile_for(user).favourites.filter(mechanic_id=mechanic_id).exists()
+
+
+def photo_visible_to(*, photo: Any, user: User) -> bool:
+    """The intake's customer, and the mechanic the resulting request was assigned or offered to."""
+    intake = photo.intake
+    if intake.user_id == user.pk or user.is_operator:
+        return True
+    if not intake.session_request_id or not user.is_mechanic:
+        return False
+    from mechmatch.dispatch.models import Offer
+
+    return Offer.objects.filter(request_id=intake.session_request_id, mechanic__user=user).exists()
+
+
+def consultation_history(*, user: User, limit: int = 50) -> list:
+    from mechmatch.dispatch.models import Consultation
+
+    return list(
+        Consultation.objects.filter(customer=user).select_related("mechanic", "request").order_by("-started_at")[:limit]
+    )
+
+
+def dashboard_context(*, user: User) -> dict[str, Any]:
+    from mechmatch.dispatch.selectors import request_active_for_customer
+
+    active = request_active_for_customer(user=user)
+    active_consultation = None
+    if active is not None and active.status == "matched":
+        active_consultation = getattr(active, "consultation", None)
+    draft = (
+        Intake.objects.filter(user=user, session_request__isnull=True).exclude(status=Intake.Status.SUBMITTED).first()
+    )
+    profile = customer_profile_for(user)
+    return {
+        "available_count": available_near_count(user=user),
+        "near_km": NEAR_YOU_KM,
+        "has_location": profile.latitude is not None,
+        "favourites": favourites_for(user=user),
+        "active_request": active,
+        "active_consultation": active_consultation,
+        "draft": draft if draft and (draft.concern or draft.make) else None,
+        "history": consultation_history(user=user, limit=5),
+    }
+
+
+# ---------------------------------------------------------------- waiting room & session
+
+
+def waiting_room_context(*, user: User, request_id: int) -> dict[str, Any]:
+    """Everything the waiting room shows; the live part is re-rendered from this on every event."""
+    from mechmatch.dispatch.models import SessionRequest
+    from mechmatch.dispatch.selectors import request_alternatives, request_waiting_snapshot
+    from mechmatch.journey.models import WaitingMessage
+
+    request = (
+        SessionRequest.objects.filter(pk=request_id, customer=user)
+        .select_related("selected_mechanic", "assigned_mechanic")
+        .first()
+    )
+    if request is None:
+        raise Http404("No such request")
+    snapshot = request_waiting_snapshot(request)
+    mechanic = request.selected_mechanic
+    exclusive = snapshot.get("exclusiveMechanic") or {}
+    consultation = getattr(request, "consultation", None) if request.assigned_mechanic_id else None
+    eta = snapshot.get("eta") or None
+    choices = snapshot.get("choices") or []
+    return {
+        "req": request,
+        "snapshot": snapshot,
+        "mechanic": mechanic,
+        "joins_minutes": (
+            max(1, round(mechanic.avg_response_seconds / 60)) if mechanic and mechanic.avg_response_seconds else None
+        ),
+        "eta_low": max(0, round(eta["typicalSeconds"] / 60)) if eta else None,
+        "eta_high": max(1, round(eta["worstSeconds"] / 60)) if eta else None,
+        "waited": snapshot.get("waitedSeconds", 0),
+        "waited_display": clock(snapshot.get("waitedSeconds", 0)),
+        "queue_position": snapshot.get("queuePosition"),
+        "choices": choices,
+        "lapsed_name": exclusive.get("displayName") if exclusive.get("offerStatus") in ("expired", "declined") else "",
+        "alternatives": request_alternatives(request, limit=3) if "pick_another" in choices else [],
+        "consultation": consultation,
+        "messages": list(WaitingMessage.objects.filter(session_request=request)),
+        "is_waiting": request.status in SessionRequest.WAITING_STATUSES,
+    }
+
+
+def clock(seconds: int | float) -> str:
+    seconds = max(0, int(seconds or 0))
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _consultation_for(*, user: User, consultation_id: int) -> Any:
+    from django.db.models import Q
+
+    from mechmatch.dispatch.models import Consultation
+
+    consultation = (
+        Consultation.objects.filter(pk=consultation_id)
+        .filter(Q(customer=user) | Q(mechanic__user=user))
+        .select_related("mechanic", "request", "customer")
+        .first()
+    )
+    if consultation is None:
+        raise Http404("No such session")
+    return consultation
+
+
+def chat_messages(*, consultation: Any, after: int = 0) -> list:
+    from mechmatch.journey.models import ChatMessage
+
+    return list(ChatMessage.objects.filter(consultation=consultation, id__gt=after).select_related("sender"))
+
+
+def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
+    """The shared session page: its customer and its mechanic see it; anyone else gets 404."""
+    from mechmatch.journey.models import WaitingMessage
+    from mechmatch.payments.plans import plan_get
+
+    consultation = _consultation_for(user=user, consultation_id=consultation_id)
+    request = consultation.request
+    plan = plan_get(request.plan_code or "")
+    is_mechanic = consultation.mechanic.user_id == user.pk
+    specialty = ", ".join(consultation.mechanic.brand_specializations[:2])
+    return {
+        "consultation": consultation,
+        "req": request,
+        "mechanic": consultation.mechanic,
+        "specialty": specialty,
+        "plan": plan,
+        "plan_seconds": plan.minutes * 60 if plan else None,
+        "is_mechanic": is_mechanic,
+        "is_customer": consultation.customer_id == user.pk,
+        "messages": chat_messages(consultation=consultation),
+        "waiting_messages": list(WaitingMessage.objects.filter(session_request=request)),
+        "is_favourite": (not is_mechanic) and is_favourite(user=user, mechanic_id=consultation.mechanic_id),
+        "photos": list(Intake.objects.filter(session_request=request).first().photos.all())
+        if Intake.objects.filter(session_request=request).exists()
+        else [],
+    }
+
+
+def completion_context(*, user: User, consultation_id: int) -> dict[str, Any]:
+    from mechmatch.dispatch.models import Consultation
+    from mechmatch.journey.services import session_key_for
+    from mechmatch.mechanics.models import Review
+
+    consultation = (
+        Consultation.objects.filter(pk=consultation_id, customer=user).select_related("mechanic", "request").first()
+    )
+    if consultation is None:
+        raise Http404("No such session")
+    review = Review.objects.filter(session_key=session_key_for(consultation)).first()
+    return {
+        "consultation": consultation,
+        "req": consultation.request,
+        "mechanic": consultation.mechanic,
+        "duration_minutes": duration_minutes(consultation),
+        "review": review,
+        "is_favourite": is_favourite(user=user, mechanic_id=consultation.mechanic_id),
+    }
+
+
+def duration_minutes(consultation: Any) -> int:
+    from django.utils import timezone
+
+    end = consultation.ended_at or timezone.now()
+    return max(1, round((end - consultation.started_at).total_seconds() / 60))
+
+
+def session_report_text(*, user: User, consultation_id: int) -> str:
+    """A plain-text report of the session for the customer (or its mechanic) to keep."""
+    consultation = _consultation_for(user=user, consultation_id=consultation_id)
+    request = consultation.request
+    lines = [
+        "mechmatch session report",
+        "========================",
+        f"Session: #{consultation.pk}",
+        f"Date: {consultation.started_at:%Y-%m-%d %H:%M} UTC",
+        f"Duration: {duration_minutes(consultation)} min",
+        f"Plan: {request.plan_code or '-'}",
+        "",
+        f"Vehicle: {request.vehicle_year} {request.vehicle_make} {request.vehicle_model}"
+        + (f" (VIN {request.vehicle_vin})" if request.vehicle_vin else ""),
+        f"Location: {request.city}, {request.region} {request.country}".strip(),
+        "",
+        "Concern:",
+        request.concern,
+        "",
+        f"Mechanic: {consultation.mechanic.display_name}",
+        "",
+        "Mechanic's notes:",
+        consultation.notes or "(none)",
+        "",
+        "Chat:",
+    ]
+    for message in chat_messages(consultation=consultation):
+        who = "Mechanic" if message.sender_id == consultation.mechanic.user_id else "You"
+        lines.append(f"[{message.created_at:%H:%M}] {who}: {message.body}")
+    return "\n".join(lines) + "\n"
+
+
+def history_for(*, user: User) -> list:
+    return consultation_history(user=user, limit=100)

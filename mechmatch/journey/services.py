@@ -1,0 +1,541 @@
+"""The customer's journey as services: each page's POST calls exactly one of these.
+
+Matching and dispatch are other apps; this module calls their services and never
+re-implements a rule of theirs (ranking, routing, offers, who may accept)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from mechmatch.accounts.models import User
+from mechmatch.core.brands import normalize_brand
+from mechmatch.customers.models import Vehicle
+from mechmatch.customers.services import customer_profile_for, favourite_add, vehicle_add, vehicle_clean
+from mechmatch.funnel.services import event_record
+from mechmatch.geography.services import location_clean
+from mechmatch.journey.models import Intake, IntakePhoto, Waiver
+from mechmatch.mechanics.models import Mechanic
+from mechmatch.payments.plans import plan_get
+from mechmatch.payments.selectors import payment_is_paid
+from mechmatch.payments.services import payment_start
+
+logger = logging.getLogger(__name__)
+
+MAX_PHOTOS_PER_INTAKE = 5
+# Input images bigger than this are refused before decoding (decompression bombs); what
+# we store is scaled down to STORED_MAX_SIDE.
+MAX_INPUT_PIXELS = 40_000_000
+MAX_INPUT_SIDE = 12_000
+STORED_MAX_SIDE = 2048
+ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+DRAFT_FIELDS = (
+    "year",
+    "make",
+    "model",
+    "vin",
+    "concern",
+    "country",
+    "city",
+    "postal_code",
+    "prefer_local",
+    "request_type",
+)
+
+
+# ---------------------------------------------------------------- intake
+
+
+def intake_current(*, user: User) -> Intake:
+    """The customer's unfinished intake, or a new one pre-filled from their profile, so a
+    customer who leaves and comes back finds what they typed."""
+    intake = (
+        Intake.objects.filter(user=user, session_request__isnull=True).exclude(status=Intake.Status.SUBMITTED).first()
+    )
+    if intake is not None:
+        return intake
+    profile = customer_profile_for(user)
+    return Intake.objects.create(
+        user=user,
+        country=profile.country or "CA",
+        city=profile.city,
+        postal_code=profile.postal_code,
+        region=profile.region,
+        prefer_local=profile.prefer_local_mechanic,
+    )
+
+
+def intake_save_draft(*, intake: Intake, data: dict[str, Any], vehicle: Vehicle | None = None) -> Intake:
+    """Keeps exactly what was typed, valid or not."""
+    for field in DRAFT_FIELDS:
+        if field in data and data[field] is not None:
+            value = data[field]
+            setattr(intake, field, value if isinstance(value, bool) else str(value)[:2000])
+    if vehicle is not None:
+        intake.vehicle = vehicle
+        intake.year, intake.make, intake.model, intake.vin = str(vehicle.year), vehicle.make, vehicle.model, vehicle.vin
+    elif "saved_vehicle" in data:
+        intake.vehicle = None
+    intake.save()
+    return intake
+
+
+def _image_reencode(upload: UploadedFile) -> tuple[ContentFile, str]:
+    limit = settings.INTAKE_PHOTO_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError({"photos": f"{upload.name[:60]} is larger than {limit // (1024 * 1024)} MB."})
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        raise ValidationError({"photos": f"A photo is larger than {limit // (1024 * 1024)} MB."})
+    not_an_image = ValidationError({"photos": "Only JPEG, PNG or WebP photos can be attached."})
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            if probe.format not in ACCEPTED_IMAGE_FORMATS:
+                raise not_an_image
+            width, height = probe.size
+            if width > MAX_INPUT_SIDE or height > MAX_INPUT_SIDE or width * height > MAX_INPUT_PIXELS:
+                raise ValidationError({"photos": "That photo's dimensions are too large."})
+            probe.verify()
+        # verify() leaves the image unusable; decode afresh. Only decoded pixels are kept.
+        with Image.open(io.BytesIO(raw)) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)  # apply orientation before EXIF is dropped
+            image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
+            has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+            out = io.BytesIO()
+            if has_alpha:
+                image.convert("RGBA").save(out, "PNG", optimize=True)
+                return ContentFile(out.getvalue(), name="photo.png"), "image/png"
+            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            return ContentFile(out.getvalue(), name="photo.jpg"), "image/jpeg"
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise not_an_image from exc
+
+
+def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
+    if intake.photos.count() >= MAX_PHOTOS_PER_INTAKE:
+        raise ValidationError({"photos": f"At most {MAX_PHOTOS_PER_INTAKE} photos per request."})
+    content, content_type = _image_reencode(upload)
+    photo = IntakePhoto(intake=intake, content_type=content_type, size_bytes=content.size)
+    photo.image.save(content.name, content, save=False)
+    photo.save()
+    return photo
+
+
+def intake_photo_remove(*, intake: Intake, photo_id: int) -> None:
+    photo = intake.photos.filter(pk=photo_id).first()
+    if photo is not None:
+        photo.image.delete(save=False)
+        photo.delete()
+
+
+def intake_submit(
+    *, intake: Intake, data: dict[str, Any], saved_vehicle_id: int | None = None, photos: list[UploadedFile] = ()
+) -> Intake:
+    """Saves the draft, keeps valid photos, then validates everything at once and raises a
+    ValidationError naming each field at fault. On success the intake is READY for matching."""
+    profile = customer_profile_for(intake.user)
+    vehicle = profile.vehicles.filter(pk=saved_vehicle_id).first() if saved_vehicle_id else None
+    intake_save_draft(intake=intake, data={**data, "saved_vehicle": saved_vehicle_id}, vehicle=vehicle)
+
+    errors: dict[str, list[str]] = {}
+    for upload in photos:
+        try:
+            intake_photo_add(intake=intake, upload=upload)
+        except ValidationError as exc:
+            errors.setdefault("photos", []).extend(exc.message_dict["photos"])
+
+    vehicle_data: dict[str, Any] = {}
+    if vehicle is None:
+        try:
+            vehicle_data = vehicle_clean(year=intake.year, make=intake.make, model=intake.model, vin=intake.vin)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    concern = (intake.concern or "").strip()
+    if len(concern) < 3:
+        errors.setdefault("concern", []).append("Tell us what is wrong with the car.")
+    location: dict[str, Any] = {}
+    try:
+        location = location_clean(country=intake.country, city=intake.city, postal_code=intake.postal_code)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field if field in ("country", "city", "postal_code") else "city", []).extend(messages)
+    if intake.request_type not in Intake.RequestType.values:
+        errors.setdefault("request_type", []).append("Choose a general mechanic or a brand specialist.")
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        if vehicle is None:
+            vehicle = vehicle_add(customer=profile, **vehicle_data)
+        intake.vehicle = vehicle
+        intake.year, intake.make, intake.model, intake.vin = str(vehicle.year), vehicle.make, vehicle.model, vehicle.vin
+        intake.concern = concern
+        for key in ("country", "region", "city", "postal_code", "latitude", "longitude"):
+            setattr(intake, key, location[key])
+        intake.requested_brand = (normalize_brand(vehicle.make) or vehicle.make) if intake.is_brand_specialist else ""
+        intake.status = Intake.Status.READY
+        intake.save()
+    return intake
+
+
+def intake_next_step(intake: Intake) -> str:
+    """Which page follows the intake form: the plan when the mechanic is already decided
+    (chosen from a profile, a favourite or a rebook), otherwise the preview."""
+    if intake.routing and (intake.chosen_mechanic_id or intake.routing == Intake.Routing.SMART_BROADCAST):
+        return "plan"
+    return "preview"
+
+
+# ---------------------------------------------------------------- choosing a mechanic
+
+_SOURCE_EVENT = {
+    Intake.Source.TOP_MATCH: "top_match_accepted",
+    Intake.Source.OTHER_MATCH: "mechanic_chosen",
+    Intake.Source.BROWSE: "mechanic_chosen",
+    Intake.Source.FAVOURITE: "favourite_chosen",
+    Intake.Source.REBOOK: "rebook",
+}
+
+
+def intake_choose_mechanic(*, intake: Intake, mechanic_id: int, source: str) -> Intake:
+    """The customer picked a mechanic. A favourite or a rebook is routed favourite-first
+    (the mechanic gets the exclusive window, then the top matches); any other pick is
+    routed to that mechanic alone first."""
+    if intake.session_request_id:
+        raise ValidationError({"mechanic_id": "This request has already been sent."})
+    mechanic = Mechanic.objects.filter(pk=mechanic_id).first()
+    if mechanic is None or not mechanic.is_eligible:
+        raise ValidationError({"mechanic_id": "That mechanic is not available for sessions."})
+    if source not in Intake.Source.values or source == Intake.Source.AUTO:
+        raise ValidationError({"source": "Unknown choice."})
+    intake.chosen_mechanic = mechanic
+    intake.source = source
+    intake.routing = (
+        Intake.Routing.PRIORITY_BROADCAST
+        if source in (Intake.Source.FAVOURITE, Intake.Source.REBOOK)
+        else Intake.Routing.SELECTED
+    )
+    intake.save(update_fields=["chosen_mechanic", "source", "routing", "updated_at"])
+    event_record(_SOURCE_EVENT[source], user=intake.user, mechanic_id=mechanic.pk, intake_id=intake.pk, source=source)
+    return intake
+
+
+def intake_choose_auto(*, intake: Intake) -> Intake:
+    """'Match me automatically': offers go to the top matches at once."""
+    if intake.session_request_id:
+        raise ValidationError({"routing": "This request has already been sent."})
+    intake.chosen_mechanic = None
+    intake.source = Intake.Source.AUTO
+    intake.routing = Intake.Routing.SMART_BROADCAST
+    intake.save(update_fields=["chosen_mechanic", "source", "routing", "updated_at"])
+    return intake
+
+
+def intake_leave_contact(*, intake: Intake, phone: str, note: str = "") -> Intake:
+    phone = phone.strip()
+    if sum(ch.isdigit() for ch in phone) < 7:
+        raise ValidationError({"phone": "Enter a phone number we can reach you on."})
+    intake.contact_phone = phone[:32]
+    intake.contact_note = note.strip()[:300]
+    intake.save(update_fields=["contact_phone", "contact_note", "updated_at"])
+    if not intake.user.phone:
+        intake.user.phone = intake.contact_phone
+        intake.user.save(update_fields=["phone"])
+    return intake
+
+
+# ---------------------------------------------------------------- plan, payment, waiver
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRedirect:
+    url: str
+
+
+def intake_plan_choose(
+    *, intake: Intake, plan_code: str, return_path: str, cancel_path: str, base_url: str
+) -> CheckoutRedirect:
+    if intake.status != Intake.Status.READY or not intake.routing:
+        raise ValidationError({"plan_code": "Finish describing the problem and choosing a mechanic first."})
+    if plan_get(plan_code) is None:
+        raise ValidationError({"plan_code": "Choose one of the plans."})
+    intake.plan_code = plan_code
+    intake.save(update_fields=["plan_code", "updated_at"])
+    _, url = payment_start(
+        user=intake.user,
+        reference=intake.reference,
+        plan_code=plan_code,
+        brand_specialist=intake.is_brand_specialist,
+        country=intake.country,
+        return_path=return_path,
+        cancel_path=cancel_path,
+        base_url=base_url,
+    )
+    return CheckoutRedirect(url=url)
+
+
+def intake_is_paid(intake: Intake) -> bool:
+    return bool(intake.plan_code) and payment_is_paid(
+        user=intake.user, reference=intake.reference, plan_code=intake.plan_code
+    )
+
+
+def waiver_accept(*, intake: Intake, ip_address: str | None) -> Waiver:
+    waiver, _ = Waiver.objects.get_or_create(
+        intake=intake, version=settings.WAIVER_VERSION, defaults={"user": intake.user, "ip_address": ip_address}
+    )
+    return waiver
+
+
+def payments_in_test_mode() -> bool:
+    from mechmatch.payments.providers import provider_get
+
+    return provider_get().test_mode
+
+
+def waiver_version() -> str:
+    return settings.WAIVER_VERSION
+
+
+def favourite_add_for(*, user: User, mechanic_id: int, consultation_id: int | None = None) -> None:
+    mechanic = Mechanic.objects.filter(pk=mechanic_id).first()
+    if mechanic is None or not mechanic.is_eligible:
+        raise ValidationError({"mechanic_id": "That mechanic is not available."})
+    profile = customer_profile_for(user)
+    already = profile.favourites.filter(mechanic=mechanic).exists()
+    favourite_add(customer=profile, mechanic=mechanic)
+    if not already:
+        event_record("favourite_added", user=user, mechanic_id=mechanic.pk, consultation_id=consultation_id)
+
+
+# ---------------------------------------------------------------- the request (dispatch)
+
+_DISPATCH_FIELD_NAMES = {
+    "vehicle.year": "year",
+    "vehicle.make": "make",
+    "vehicle.model": "model",
+    "vehicle.vin": "vin",
+    "customerCountry": "country",
+    "customerCity": "city",
+    "customerPostalCode": "postal_code",
+    "selectedMechanicId": "mechanic_id",
+}
+
+
+def _dispatch_error(exc: Exception) -> ValidationError:
+    """Dispatch speaks the API's field names and its own exceptions; the pages show one message."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return ValidationError(" ".join(" ".join(m) for m in exc.message_dict.values()))
+    return ValidationError(str(exc.messages[0] if isinstance(exc, ValidationError) else exc))
+
+
+def intake_confirm(*, intake: Intake, ip_address: str | None) -> Any:
+    """Records the waiver and creates the session request through dispatch, with the
+    customer's choice and routing. A reload or double submit resumes the same request."""
+    from mechmatch.dispatch.services import DispatchError, request_create
+
+    if intake.session_request_id:
+        return intake.session_request
+    if not intake_is_paid(intake):
+        raise ValidationError("Your payment has not been confirmed yet.")
+    if intake.status != Intake.Status.READY or not intake.routing:
+        raise ValidationError("Finish your request first.")
+    waiver_accept(intake=intake, ip_address=ip_address)
+    try:
+        request, _created = request_create(
+            user=intake.user,
+            concern=intake.concern,
+            vehicle={"year": intake.year, "make": intake.make, "model": intake.model, "vin": intake.vin},
+            routing_type=intake.routing,
+            request_type=intake.request_type,
+            requested_brand=intake.requested_brand,
+            country=intake.country,
+            city=intake.city,
+            postal_code=intake.postal_code,
+            region=intake.region,
+            prefer_local=intake.prefer_local,
+            selected_mechanic_id=intake.chosen_mechanic_id,
+            plan_code=intake.plan_code,
+            idempotency_key=f"intake-{intake.pk}",
+        )
+    except (ValidationError, DispatchError) as exc:
+        raise _dispatch_error(exc) from exc
+    intake.status = Intake.Status.SUBMITTED
+    # An older active request for the same vehicle is resumed rather than duplicated; it may
+    # already belong to another intake, in which case this one only points the way.
+    if not Intake.objects.filter(session_request=request).exists():
+        intake.session_request = request
+    intake.save(update_fields=["status", "session_request", "updated_at"])
+    return request
+
+
+def waiting_message_send(*, user: User, request_id: int, body: str) -> Any:
+    """A note to the mechanic from the waiting room; it opens the session's chat."""
+    from mechmatch.dispatch.selectors import request_owned_by
+    from mechmatch.journey.models import WaitingMessage
+
+    request = request_owned_by(user=user, request_id=request_id)
+    if request is None or request.customer_id != user.pk:
+        raise ValidationError({"body": "Request not found."})
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write a message first."})
+    if WaitingMessage.objects.filter(session_request=request).count() >= 20:
+        raise ValidationError({"body": "You have sent enough messages for now; your mechanic will see them."})
+    return WaitingMessage.objects.create(session_request=request, sender=user, body=body[:1000])
+
+
+def waiting_choose(*, user: User, request_id: int, choice: str, mechanic_id: int | None = None) -> Any:
+    """The fallback buttons of the waiting room; dispatch decides what each one does."""
+    from mechmatch.dispatch.services import DispatchError, request_choose
+
+    try:
+        return request_choose(user=user, request_id=request_id, choice=choice, mechanic_id=mechanic_id)
+    except (ValidationError, DispatchError) as exc:
+        raise _dispatch_error(exc) from exc
+
+
+def waiting_cancel(*, user: User, request_id: int) -> Any:
+    from mechmatch.dispatch.services import DispatchError, request_cancel
+
+    try:
+        return request_cancel(user=user, request_id=request_id)
+    except DispatchError as exc:
+        raise _dispatch_error(exc) from exc
+
+
+# ---------------------------------------------------------------- the session
+
+
+def _participant_consultation(*, user: User, consultation_id: int) -> Any:
+    from django.db.models import Q
+
+    from mechmatch.dispatch.models import Consultation
+
+    consultation = (
+        Consultation.objects.filter(pk=consultation_id)
+        .filter(Q(customer=user) | Q(mechanic__user=user))
+        .select_related("mechanic", "request")
+        .first()
+    )
+    if consultation is None:
+        raise ValidationError({"body": "Session not found."})
+    return consultation
+
+
+def chat_send(*, user: User, consultation_id: int, body: str) -> Any:
+    """Stores a chat line and wakes both sides' pages (the customer listens on the request's
+    channel, the mechanic on their own)."""
+    from mechmatch.dispatch import events
+    from mechmatch.journey.models import ChatMessage
+
+    consultation = _participant_consultation(user=user, consultation_id=consultation_id)
+    if consultation.status != "active":
+        raise ValidationError({"body": "This session has ended."})
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write a message first."})
+    with events.atomic_with_events():
+        message = ChatMessage.objects.create(consultation=consultation, sender=user, body=body[:1000])
+        payload = {"consultationId": consultation.pk, "messageId": message.pk}
+        events.publish(events.request_channel(consultation.request_id), "chat", payload)
+        events.publish(events.mechanic_channel(consultation.mechanic_id), "chat", payload)
+    return message
+
+
+def session_end(*, user: User, consultation_id: int) -> Any:
+    from mechmatch.dispatch.services import DispatchError, consultation_end
+
+    try:
+        return consultation_end(user=user, consultation_id=consultation_id)
+    except DispatchError as exc:
+        raise _dispatch_error(exc) from exc
+
+
+def session_key_for(consultation: Any) -> str:
+    return f"consultation-{consultation.pk}"
+
+
+def session_rate(*, user: User, consultation_id: int, rating: int, comment: str = "") -> Any:
+    """One rating per session, only by its customer, only once it has ended; it is folded
+    into the mechanic's aggregate at once by review_create."""
+    from mechmatch.dispatch.models import Consultation
+    from mechmatch.mechanics.services import review_create
+
+    consultation = Consultation.objects.filter(pk=consultation_id, customer=user).select_related("mechanic").first()
+    if consultation is None:
+        raise ValidationError({"rating": "Session not found."})
+    if consultation.status != Consultation.Status.ENDED:
+        raise ValidationError({"rating": "You can rate the session once it has ended."})
+    with transaction.atomic():
+        review = review_create(
+            mechanic=consultation.mechanic,
+            customer=user,
+            rating=rating,
+            comment=comment,
+            session_key=session_key_for(consultation),
+        )
+        event_record(
+            "rating_given",
+            user=user,
+            request_id=consultation.request_id,
+            mechanic_id=consultation.mechanic_id,
+            rating=int(rating),
+            consultation_id=consultation.pk,
+        )
+    return review
+
+
+def rebook_start(*, user: User, consultation_id: int) -> Intake:
+    """'Rebook with <mechanic>': a new intake pre-filled with the vehicle, concern and
+    location of that session, routed to the same mechanic first (favourite priority)."""
+    from mechmatch.dispatch.models import Consultation
+
+    consultation = Consultation.objects.filter(pk=consultation_id, customer=user).select_related("request").first()
+    if consultation is None:
+        raise ValidationError({"consultation": "Session not found."})
+    request = consultation.request
+    existing = Intake.objects.filter(user=user, rebook_of=consultation, session_request__isnull=True).first()
+    if existing is not None:
+        return existing
+    intake = Intake.objects.create(
+        user=user,
+        vehicle=request.vehicle,
+        year=str(request.vehicle_year),
+        make=request.vehicle_make,
+        model=request.vehicle_model,
+        vin=request.vehicle_vin,
+        concern=request.concern,
+        country=request.country,
+        region=request.region,
+        city=request.city,
+        postal_code=request.postal_code,
+        latitude=request.latitude,
+        longitude=request.longitude,
+        prefer_local=request.prefer_local,
+        request_type=request.request_type if request.request_type in Intake.RequestType.values else "general",
+        requested_brand=request.requested_brand,
+        plan_code=request.plan_code if plan_get(request.plan_code or "") else "",
+        rebook_of=consultation,
+        status=Intake.Status.READY,
+    )
+    try:
+        intake_choose_mechanic(intake=intake, mechanic_id=consultation.mechanic_id, source=Intake.Source.REBOOK)
+    except ValidationError:
+        # The mechanic has left or is suspended: the rebook still works, through the preview.
+        event_record("rebook", user=user, mechanic_id=consultation.mechanic_id, intake_id=intake.pk, routed=False)
+    return intake

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from mechmatch.funnel.models import FunnelEvent
+from mechmatch.journey.services import intake_current, intake_submit
+from mechmatch.journey.tests.conftest import INTAKE_POST
+from mechmatch.testing import make_mechanic
+
+pytestmark = pytest.mark.django_db
+
+
+def _ready(customer, **overrides):  # noqa: ANN001, ANN003
+    return intake_submit(
+        intake=intake_current(user=customer.user), data={**INTAKE_POST, "prefer_local": True, **overrides}
+    )
+
+
+def test_the_best_match_is_highlighted_with_a_one_click_continue(customer_client, customer, toronto_mechanics):
+    intake = _ready(customer)
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert "Best match" in page and "Continue with Morgan" in page
+    assert "Why we recommend" in page and "Honda specialist" in page
+    assert "Mike Chen" in page and "Sarah Lee" in page and "View all 3 mechanics" in page
+    assert FunnelEvent.objects.filter(name="preview_shown").count() == 1
+
+
+def test_continuing_with_the_top_match_routes_to_that_mechanic_alone(customer_client, customer, toronto_mechanics):
+    intake = _ready(customer)
+    customer_client.post(
+        reverse("journey:choose", args=[intake.pk]), {"mechanic_id": toronto_mechanics[0].pk, "source": "top_match"}
+    )
+    intake.refresh_from_db()
+    assert (intake.routing, intake.chosen_mechanic_id) == ("selected", toronto_mechanics[0].pk)
+    assert FunnelEvent.objects.filter(name="top_match_accepted", mechanic_id=toronto_mechanics[0].pk).exists()
+
+
+def test_nobody_available_offers_to_wait_or_leave_contact_details(customer_client, customer):
+    make_mechanic(display_name="Off Duty", on_shift=False)
+    intake = _ready(customer)
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert "Nobody is online right now" in page
+    assert "Wait for the next available mechanic" in page and "leave your contact details" in page
+    response = customer_client.post(
+        reverse("journey:leave_contact", args=[intake.pk]), {"phone": "416 555 0199", "note": "Evenings"}
+    )
+    assert "We'll be in touch" in response.content.decode()
+    intake.refresh_from_db()
+    assert intake.contact_phone == "416 555 0199"
+
+
+def test_no_local_mechanics_says_the_closest_can_help_remotely(customer_client, customer):
+    make_mechanic(display_name="Far Away", postal_code="K1P 1J1")  # Ottawa, ~350 km
+    intake = _ready(customer)
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert "No mechanics available in your immediate area" in page
+
+
+def test_a_far_specialist_is_shown_with_local_generalists(customer_client, customer):
+    make_mechanic(display_name="Bea Bimmer", postal_code="H2X 1Y4", brands=["BMW"])  # Montreal
+    make_mechanic(display_name="Local Larry", postal_code="M5V 2T6")
+    intake = _ready(customer, make="BMW", model="330i", request_type="brand_specialist")
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert "BMW specialists are not local" in page and "Local Larry" in page

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Payment(models.Model):
+    """One attempt to pay for one thing (`reference`, e.g. "intake:42"). Only a verified
+    provider signal moves it to PAID; a customer returning from checkout proves nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Failed"
+        REFUNDED = "refunded", "Refunded"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
+    reference = models.CharField(max_length=64, db_index=True, help_text="What is being paid for, e.g. intake:42")
+    plan_code = models.CharField(max_length=16)
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="CAD")
+    provider = models.CharField(max_length=16)
+    provider_ref = models.CharField(max_length=255, blank=True, db_index=True, help_text="Checkout session id")
+    provider_payment_ref = models.CharField(max_length=255, blank=True, db_index=True, help_text="Payment intent id")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    failure_reason = models.CharField(max_length=255, blank=True)
+    # Where the customer continues after checkout: a local path, never a full URL.
+    return_path = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "reference", "status"], name="payment_user_ref_status")]
+
+    def __str__(self) -> str:
+        return f"Payment {self.pk} {self.plan_code} {self.amount_cents} {self.currency} {self.status}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == self.Status.PAID
