@@ -293,7 +293,7 @@ def waiting_room_context(*, user: User, request_id: int) -> dict[str, Any]:
         "lapsed_name": exclusive.get("displayName") if exclusive.get("offerStatus") in ("expired", "declined") else "",
         "alternatives": request_alternatives(request, limit=3) if "pick_another" in choices else [],
         "consultation": consultation,
-        "messages": list(WaitingMessage.objects.filter(session_request=request)),
+        "waiting_lines": list(WaitingMessage.objects.filter(session_request=request)),
         "is_waiting": request.status in SessionRequest.WAITING_STATUSES,
     }
 
@@ -344,7 +344,7 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "plan_seconds": plan.minutes * 60 if plan else None,
         "is_mechanic": is_mechanic,
         "is_customer": consultation.customer_id == user.pk,
-        "messages": chat_messages(consultation=consultation),
+        "chat_lines": chat_messages(consultation=consultation),
         "waiting_messages": list(WaitingMessage.objects.filter(session_request=request)),
         "is_favourite": (not is_mechanic) and is_favourite(user=user, mechanic_id=consultation.mechanic_id),
         "photos": list(Intake.objects.filter(session_request=request).first().photos.all())

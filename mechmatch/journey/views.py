@@ -445,7 +445,7 @@ def session_messages(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{reverse('journey:session', args=[pk])}#chat")
     after = request.GET.get("after", "0")
     lines = selectors.chat_messages(consultation=context["consultation"], after=int(after) if after.isdigit() else 0)
-    response = render(request, "journey/_chat_lines.html", {**context, "messages": lines})
+    response = render(request, "journey/_chat_lines.html", {**context, "chat_lines": lines})
     response["X-Session-Status"] = context["consultation"].status
     return response
 

@@ -46,3 +46,11 @@ def test_a_message_left_while_waiting_opens_the_chat(customer_client, waiting):
     customer_client.post(reverse("journey:request_message", args=[waiting.pk]), {"body": "Ready when you are"})
     page = customer_client.get(reverse("journey:request", args=[waiting.pk])).content.decode()
     assert "Ready when you are" in page
+
+
+def test_messages_left_while_waiting_are_chat_lines_not_site_notices(customer_client, waiting):
+    customer_client.post(reverse("journey:request_message", args=[waiting.pk]), {"body": "Ready when you are"})
+    customer_client.get(reverse("journey:request", args=[waiting.pk]))  # consumes the "Message sent" notice
+    page = customer_client.get(reverse("journey:request", args=[waiting.pk])).content.decode()
+    assert page.count("Ready when you are") == 1
+    assert "Waiting message" not in page
