@@ -38,6 +38,8 @@ def test_accepting_by_form_leads_to_the_session_page_with_the_contact(browser, c
     page = browser.get("/mechanic/session/").content.decode()
     assert customer.user.email in page
     assert "End session" in page
+    consultation = request.consultation
+    assert f'href="/app/sessions/{consultation.pk}/"' in page
 
 
 def test_ending_the_session_by_form_completes_the_request(browser, customer, mechanic, windows):
