@@ -268,9 +268,10 @@ def request_waiting_snapshot(request: SessionRequest, now: datetime | None = Non
         since = (now - min(o.offered_at for o in open_offers)).total_seconds()
         if samples:
             typical = statistics.median(samples)
-            # One mechanic's mean says little about their slow days: the worst case is at
-            # least twice the typical wait, and never beyond the window (the fallback then acts).
-            worst = min(max(_percentile(samples, 0.9), 2 * typical), since + window_left)
+            # A single mechanic's mean says nothing of their slow days, so the worst case for
+            # one is twice their typical wait; never beyond the window (the fallback then acts).
+            spread = _percentile(samples, 0.9) if len(samples) > 1 else 2 * typical
+            worst = min(spread, since + window_left)
             basis = "response_history"
         else:
             typical = (since + window_left) / 2

@@ -31,6 +31,14 @@ def test_the_eta_comes_from_the_offered_mechanics_response_times(windows):
     assert snap["offers"]["open"] == 2
 
 
+def test_a_single_mechanics_worst_case_is_twice_their_typical_wait(windows):
+    chosen = make_mechanic(brands=["Honda"], avg_response_seconds=90)
+    request = request_for(make_customer().user, routing="selected", selected=chosen)
+    eta = request_waiting_snapshot(request)["eta"]
+    assert 85 <= eta["typicalSeconds"] <= 90
+    assert 175 <= eta["worstSeconds"] <= 180
+
+
 def test_queue_position_counts_earlier_broadcasts_in_the_same_area(windows):
     [make_mechanic(brands=["Honda"]) for _ in range(2)]
     first = request_for(make_customer().user)
