@@ -145,6 +145,64 @@ class ScoringPolicy:
 DEFAULT_POLICY = ScoringPolicy()
 
 
+# --------------------------------------------------------------------------- reasons
+
+# Every human reason has a code and JSON-safe params; the English text is rendered from this one
+# table, and the Django side renders the same (code, params) in the active language.
+REASON_TEMPLATES: dict[str, str] = {
+    "favourite": "One of your favourites",
+    "brand_master": "{brand} master technician",
+    "brand_specialist": "{brand} specialist",
+    "experienced_with": "Experienced with {services}",
+    "distance_under_1km": "Less than 1 km away",
+    "distance_km": "{km:,} km away",
+    "available_now": "Available now",
+    "responds_under_1min": "Usually responds in under a minute",
+    "responds_in": "Usually responds in {minutes} min",
+    "rating": "{rating}★ from {count:,} reviews",
+    "red_seal": "Red Seal certified",
+    "years_experience": "{years} years experience",
+    "new_on_mechmatch": "New on mechmatch",
+}
+# Singular forms: used instead of REASON_TEMPLATES when the param named here equals 1.
+REASON_TEMPLATES_ONE: dict[str, str] = {
+    "rating": "{rating}★ from {count:,} review",
+    "years_experience": "{years} year experience",
+}
+REASON_PLURAL_PARAM: dict[str, str] = {"rating": "count", "years_experience": "years", "responds_in": "minutes"}
+
+ReasonKey = tuple[str, dict[str, Any]]
+
+
+def service_names(slugs: Iterable[str], language: str = "en") -> list[str]:
+    """Taxonomy labels for slugs; a slug the taxonomy does not know is shown as is."""
+    return [label(s, language) if s in SERVICE_BY_SLUG else s for s in slugs]
+
+
+def reason_text(code: str, params: dict[str, Any] | None = None) -> str:
+    """The English text of one reason, from REASON_TEMPLATES."""
+    params = dict(params or {})
+    count_param = REASON_PLURAL_PARAM.get(code)
+    template = REASON_TEMPLATES[code]
+    if count_param is not None and params.get(count_param) == 1:
+        template = REASON_TEMPLATES_ONE.get(code, template)
+    if "services" in params:
+        params["services"] = ", ".join(service_names(params["services"]))
+    return template.format(**params)
+
+
+def _km_key(km: float) -> ReasonKey:
+    if km < 1:
+        return ("distance_under_1km", {})
+    return ("distance_km", {"km": round(km)})
+
+
+def _response_key(seconds: float) -> ReasonKey:
+    if seconds < 60:
+        return ("responds_under_1min", {})
+    return ("responds_in", {"minutes": round(seconds / 60)})
+
+
 @dataclass(slots=True)
 class ScoredMatch:
     mechanic_id: int
@@ -158,6 +216,8 @@ class ScoredMatch:
     is_new: bool
     is_favourite: bool
     candidate: Candidate = field(repr=False)
+    # (code, params) for each entry of `reasons`, same order; see REASON_TEMPLATES.
+    reason_keys: tuple[ReasonKey, ...] = ()
 
 
 # --------------------------------------------------------------------------- factors
@@ -185,19 +245,6 @@ def _is_new(candidate: Candidate, now: datetime, policy: ScoringPolicy) -> bool:
     return age_days < policy.new_mechanic_days and candidate.completed_sessions < policy.new_mechanic_max_sessions
 
 
-def _format_km(km: float) -> str:
-    if km < 1:
-        return "Less than 1 km away"
-    return f"{round(km):,} km away"
-
-
-def _format_response(seconds: float) -> str:
-    if seconds < 60:
-        return "Usually responds in under a minute"
-    minutes = round(seconds / 60)
-    return f"Usually responds in {minutes} min"
-
-
 def score(
     candidate: Candidate, criteria: MatchCriteria, policy: ScoringPolicy = DEFAULT_POLICY, *, explain: bool = True
 ) -> ScoredMatch:
@@ -205,8 +252,9 @@ def score(
     values unrounded): ranking hundreds of candidates only needs words for the few shown."""
     now = criteria.now or datetime.now(UTC)
     b: dict[str, float] = {}
-    # Reasons are collected with a priority so the most persuasive come first in summaries.
-    reasons: list[tuple[int, str]] = []
+    # Reasons are collected as (priority, code, params) so the most persuasive come first in
+    # summaries; only explained matches (the few shown) get them.
+    reasons: list[tuple[int, str, dict[str, Any]]] = []
 
     # Availability.
     seen_recently = (
@@ -215,7 +263,8 @@ def score(
     )
     if candidate.is_on_shift:
         b["availability"] = policy.available_now
-        reasons.append((3, "Available now"))
+        if explain:
+            reasons.append((3, "available_now", {}))
     elif seen_recently:
         b["availability"] = policy.seen_recently
     else:
@@ -230,8 +279,7 @@ def score(
         points += policy.concern_per_specialist_service if special else policy.concern_per_service
     b["concern"] = min(points, policy.concern_max)
     if matched and explain:
-        shown = ", ".join(label(s) if s in SERVICE_BY_SLUG else s for s in matched[:2])
-        reasons.append((1, f"Experienced with {shown}"))
+        reasons.append((1, "experienced_with", {"services": list(matched[:2])}))
 
     # Brand specialisation.
     brand = criteria.requested_brand
@@ -240,7 +288,8 @@ def score(
         base = policy.brand_specialist_request if criteria.wants_specialist else policy.brand_general_request
         master = candidate.specialist_tier == "master"
         b["brand"] = base + (policy.master_tier_bonus if master else 0.0)
-        reasons.append((0, f"{brand} master technician" if master else f"{brand} specialist"))
+        if explain:
+            reasons.append((0, "brand_master" if master else "brand_specialist", {"brand": brand}))
     else:
         b["brand"] = 0.0
 
@@ -248,20 +297,20 @@ def score(
     years = max(0, candidate.years_experience)
     b["experience"] = policy.experience_max * (1 - math.exp(-years / policy.experience_scale_years))
     if years >= 10 and explain:
-        reasons.append((6, f"{years} years experience"))
+        reasons.append((6, "years_experience", {"years": years}))
 
     # Rating, shrunk toward the prior so a handful of 5-star reviews cannot top the list.
     shrunk = bayesian_rating(candidate.rating, candidate.review_count, policy)
     span = 5.0 - policy.rating_floor
     b["rating"] = policy.rating_max * min(1.0, max(0.0, (shrunk - policy.rating_floor) / span))
     if candidate.review_count > 0 and explain:
-        noun = "review" if candidate.review_count == 1 else "reviews"
-        reasons.append((4, f"{candidate.rating:.1f}★ from {candidate.review_count:,} {noun}"))
+        reasons.append((4, "rating", {"rating": f"{candidate.rating:.1f}", "count": candidate.review_count}))
 
     # Red Seal: verified by operators counts more than a claim.
     if candidate.red_seal_verified:
         b["red_seal"] = policy.red_seal_verified
-        reasons.append((5, "Red Seal certified"))
+        if explain:
+            reasons.append((5, "red_seal", {}))
     elif candidate.red_seal_certified:
         b["red_seal"] = policy.red_seal_claimed
     else:
@@ -281,21 +330,21 @@ def score(
     b["distance"] = distance_points(distance, criteria.prefer_local, policy)
     is_local = distance is not None and distance <= policy.local_radius_km
     if distance is not None and explain:
-        reasons.append((2 if is_local else 7, _format_km(distance)))
+        reasons.append((2 if is_local else 7, *_km_key(distance)))
 
     # Response time.
     if candidate.avg_response_seconds is not None and candidate.avg_response_seconds >= 0:
         seconds = candidate.avg_response_seconds
         b["response"] = policy.response_max * 0.5 ** (seconds / policy.response_half_life_seconds)
         if seconds <= 300 and explain:
-            reasons.append((4, _format_response(seconds)))
+            reasons.append((4, *_response_key(seconds)))
     else:
         b["response"] = 0.0
 
     is_favourite = candidate.id in criteria.favourite_ids
     b["favourite"] = policy.favourite if is_favourite else 0.0
-    if is_favourite:
-        reasons.append((-1, "One of your favourites"))
+    if is_favourite and explain:
+        reasons.append((-1, "favourite", {}))
 
     # Load and fairness: busy or recently-offered mechanics step back; newcomers get a nudge.
     b["load"] = -(
@@ -304,15 +353,16 @@ def score(
     )
     is_new = _is_new(candidate, now, policy)
     b["new"] = policy.new_mechanic_boost if is_new else 0.0
-    if is_new:
-        reasons.append((8, "New on mechmatch"))
+    if is_new and explain:
+        reasons.append((8, "new_on_mechmatch", {}))
 
     total = round(sum(b.values()), 2)
     if explain:
         breakdown = {k: round(v, 2) for k, v in b.items()}
-        ordered = [text for _, text in sorted(reasons, key=lambda r: r[0])]
+        keys = tuple((code, params) for _, code, params in sorted(reasons, key=lambda r: r[0]))
+        ordered = [reason_text(code, params) for code, params in keys]
     else:
-        breakdown, ordered = b, []
+        breakdown, ordered, keys = b, [], ()
     return ScoredMatch(
         mechanic_id=candidate.id,
         score=total,
@@ -325,6 +375,7 @@ def score(
         is_new=is_new,
         is_favourite=is_favourite,
         candidate=candidate,
+        reason_keys=keys,
     )
 
 

@@ -14,6 +14,7 @@ from mechmatch.core.ranking import ScoredMatch
 from mechmatch.customers.selectors import favourite_list, vehicle_list
 from mechmatch.customers.services import customer_profile_for
 from mechmatch.journey.models import Intake
+from mechmatch.matching.reasons import reasons_localised
 from mechmatch.matching.services import PreviewResult, match_preview, mechanic_directory_list
 
 NEAR_YOU_KM = 50
@@ -73,7 +74,7 @@ def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> M
         is_new=match.is_new,
         is_favourite=match.is_favourite,
         response_minutes=None if seconds is None else max(1, round(seconds / 60)),
-        reasons=list(match.reasons),
+        reasons=reasons_localised(match),  # in the active language
         score=match.score,
     )
 

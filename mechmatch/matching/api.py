@@ -18,7 +18,8 @@ from pydantic import AfterValidator, Field
 
 from mechmatch.accounts.services import token_authenticate
 from mechmatch.core.postal import normalize_country
-from mechmatch.core.ranking import ScoredMatch, format_match_reasons
+from mechmatch.core.ranking import ScoredMatch
+from mechmatch.matching.reasons import reasons_localised, summary_localised
 from mechmatch.matching.selectors import mechanic_public_profile, photo_url
 from mechmatch.matching.services import (
     MAX_CONCERN_LENGTH,
@@ -172,13 +173,15 @@ class ErrorOut(Schema):
 def _match_out(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> dict[str, Any]:
     c = match.candidate
     shown = display.get(match.mechanic_id, {})
+    # English unless the request activated another language (Accept-Language, via LocaleMiddleware).
+    reasons = reasons_localised(match)
     return {
         "mechanicId": match.mechanic_id,
         "mechanicName": shown.get("display_name", c.name),
         "profilePhotoUrl": shown.get("photo_url"),
         "matchScore": match.score,
-        "matchReasons": match.reasons,
-        "matchSummary": format_match_reasons(match.reasons),
+        "matchReasons": reasons,
+        "matchSummary": summary_localised(reasons),
         "availability": "online" if match.is_available else "offline",
         "yearsExperience": c.years_experience,
         "rating": round(c.rating, 2),

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.concerns import ConcernAnalysis, analyse_concern
@@ -209,9 +210,14 @@ def _fallback(ranked: list[ScoredMatch], criteria: MatchCriteria, policy: Scorin
     if not any(m.is_available for m in ranked):
         scenarios.append("nobody_available")
         messages.append(
-            "No mechanic is online right now. Schedule a session, or wait and we will notify you when one comes online."
+            gettext(
+                "No mechanic is online right now. Schedule a session, or wait and we will notify you when one "
+                "comes online."
+            )
             if ranked
-            else "No mechanics are available in your area yet. Schedule a session, or wait and we will notify you."
+            else gettext(
+                "No mechanics are available in your area yet. Schedule a session, or wait and we will notify you."
+            )
         )
         options += ["schedule", "wait"]
 
@@ -219,16 +225,25 @@ def _fallback(ranked: list[ScoredMatch], criteria: MatchCriteria, policy: Scorin
     if criteria.wants_specialist and specialists and not any(m.is_local for m in specialists):
         scenarios.append("specialist_far")
         nearest = min((m.distance_km for m in specialists if m.distance_km is not None), default=None)
-        where = f" The nearest is {round(nearest)} km away and can help remotely." if nearest is not None else ""
-        messages.append(f"No {criteria.requested_brand} specialist within {radius} km.{where}")
+        messages.append(
+            gettext("No %(brand)s specialist within %(radius)s km.")
+            % {"brand": criteria.requested_brand, "radius": radius}
+        )
+        if nearest is not None:
+            messages.append(gettext("The nearest is %(km)s km away and can help remotely.") % {"km": round(nearest)})
         fallback.local_alternatives = [m for m in local if not m.is_brand_specialist][:LOCAL_ALTERNATIVES_SIZE]
         options += ["continue_remote", "choose_local"] if fallback.local_alternatives else ["continue_remote"]
     elif criteria.wants_specialist and not specialists:
-        messages.append(f"No {criteria.requested_brand} specialist is registered yet; these mechanics can help.")
+        messages.append(
+            gettext("No %(brand)s specialist is registered yet; these mechanics can help.")
+            % {"brand": criteria.requested_brand}
+        )
 
     if ranked and not local:
         scenarios.append("no_local")
-        messages.append(f"No mechanics within {radius} km of you. The closest can help remotely.")
+        messages.append(
+            gettext("No mechanics within %(radius)s km of you. The closest can help remotely.") % {"radius": radius}
+        )
         fallback.closest = sorted(
             (m for m in ranked if m.distance_km is not None), key=lambda m: (m.distance_km, m.mechanic_id)
         )[:CLOSEST_SIZE]

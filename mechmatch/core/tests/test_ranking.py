@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mechmatch.core.ranking import (
+    REASON_TEMPLATES,
     Candidate,
     MatchCriteria,
     ScoringPolicy,
@@ -15,6 +16,7 @@ from mechmatch.core.ranking import (
     distance_points,
     format_match_reasons,
     rank,
+    reason_text,
     score,
 )
 
@@ -193,3 +195,54 @@ def test_match_summary_follows_the_plan_format():
     assert format_match_reasons(["A"]) == "A"
     assert format_match_reasons(["A", "B"]) == "A · B"
     assert format_match_reasons(["A", "B", "C", "D"]) == "A · B · +2 more"
+
+
+def _rich_match():
+    return score(
+        candidate(1, brands=("Honda",), services=("brakes", "steering"), rating=4.8, review_count=212,
+                  avg_response_seconds=110, red_seal_verified=True, years_experience=12,
+                  approved_at=NOW - timedelta(days=3), completed_sessions=1),
+        criteria(requested_brand="Honda", keywords=("steering", "brakes"), favourite_ids=frozenset({1})),
+    )  # fmt: skip
+
+
+def test_every_reason_has_a_structured_key_in_the_same_order():
+    match = _rich_match()
+    assert len(match.reason_keys) == len(match.reasons) == 10
+    assert [code for code, _ in match.reason_keys] == [
+        "favourite",
+        "brand_specialist",
+        "experienced_with",
+        "distance_km",
+        "available_now",
+        "rating",
+        "responds_in",
+        "red_seal",
+        "years_experience",
+        "new_on_mechmatch",
+    ]
+    keys = dict(match.reason_keys)
+    assert keys["brand_specialist"] == {"brand": "Honda"}
+    assert keys["distance_km"] == {"km": 3}
+    assert keys["responds_in"] == {"minutes": 2}
+    assert keys["rating"] == {"rating": "4.8", "count": 212}
+    # Slugs, in taxonomy order, so labels can be localised.
+    assert keys["experienced_with"] == {"services": ["brakes", "steering"]}
+    assert keys["years_experience"] == {"years": 12}
+
+
+def test_the_english_text_comes_from_the_reason_table():
+    match = _rich_match()
+    assert match.reasons == [reason_text(code, params) for code, params in match.reason_keys]
+    assert "Experienced with Brakes, Steering" in match.reasons and "12 years experience" in match.reasons
+    assert set(REASON_TEMPLATES) >= {code for code, _ in match.reason_keys}
+    assert reason_text("distance_km", {"km": 1234}) == "1,234 km away"
+    assert reason_text("distance_under_1km") == "Less than 1 km away"
+    assert reason_text("rating", {"rating": "5.0", "count": 1}) == "5.0★ from 1 review"
+    assert reason_text("brand_master", {"brand": "BMW"}) == "BMW master technician"
+    assert reason_text("responds_under_1min") == "Usually responds in under a minute"
+
+
+def test_unexplained_matches_carry_no_reason_keys():
+    match = score(candidate(1, brands=("Honda",)), criteria(requested_brand="Honda"), explain=False)
+    assert match.reasons == [] and match.reason_keys == ()

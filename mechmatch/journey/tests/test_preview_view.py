@@ -63,3 +63,11 @@ def test_a_far_specialist_is_shown_with_local_generalists(customer_client, custo
     intake = _ready(customer, make="BMW", model="330i", request_type="brand_specialist")
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert "BMW specialists are not local" in page and "Local Larry" in page
+
+
+def test_the_french_preview_gives_the_reasons_in_french(customer_client, customer, toronto_mechanics):
+    customer_client.post(reverse("set_language"), {"language": "fr-ca", "next": "/"})
+    intake = _ready(customer)
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert "Disponible maintenant" in page and "Spécialiste Honda" in page and "Expérimenté en freins" in page
+    assert "Available now" not in page and "Honda specialist" not in page

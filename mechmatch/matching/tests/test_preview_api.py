@@ -209,3 +209,36 @@ def test_invalid_input_gets_a_4xx_naming_the_field(body, field):
 def test_a_broken_json_body_is_a_4xx_not_a_500():
     response = Client().post(URL, "{not json", content_type="application/json")
     assert 400 <= response.status_code < 500
+
+
+def test_reasons_and_fallback_follow_accept_language():
+    make_mechanic(display_name="Dana Local", postal_code="M5V 3L9", brands=["Honda"], services=["brakes"])
+    payload = json.dumps(
+        {
+            "concern": "My brakes squeal when I stop",
+            "vehicle": {"make": "Honda", "model": "Civic", "year": 2018},
+            "customerCountry": "CA",
+            "customerPostalCode": "M5V 2T6",
+        }
+    )
+    english = Client().post(URL, payload, content_type="application/json").json()["matches"][0]
+    assert english["matchReasons"][:2] == ["Honda specialist", "Experienced with Brakes"]
+    french = Client().post(URL, payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr-ca").json()
+    first = french["matches"][0]
+    assert first["matchReasons"][:2] == ["Spécialiste Honda", "Expérimenté en freins"]
+    assert "Disponible maintenant" in first["matchReasons"] and "4,6★ selon 40 avis" in first["matchReasons"]
+    assert len(first["matchReasons"]) == len(english["matchReasons"])
+    assert (
+        first["matchSummary"] == f"Spécialiste Honda · Expérimenté en freins · +{len(first['matchReasons']) - 2} autres"
+    )
+
+
+def test_the_fallback_message_follows_accept_language():
+    make_mechanic(postal_code="S4P 3Y2")  # Regina, far from rural Saskatchewan
+    body = preview(customerPostalCode="S0K 0A0").json()["fallback"]["message"]
+    assert body == "No mechanics within 20 km of you. The closest can help remotely."
+    payload = json.dumps({"concern": "Brakes squeal", "customerCountry": "CA", "customerPostalCode": "S0K 0A0"})
+    french = Client().post(URL, payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr-CA").json()
+    assert french["fallback"]["message"] == (
+        "Aucun mécanicien dans un rayon de 20 km. Les plus proches peuvent vous aider à distance."
+    )

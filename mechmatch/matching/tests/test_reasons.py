@@ -1,0 +1,133 @@
+"""Match reasons rendered in the active language from the core's (code, params)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from django.utils import translation
+
+from mechmatch.core.ranking import Candidate, MatchCriteria, score
+from mechmatch.matching.reasons import (
+    TEMPLATES,
+    reason_key_from_text,
+    reasons_from_text,
+    reasons_localised,
+    summary_localised,
+)
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _match(**overrides):
+    candidate = replace(
+        Candidate(
+            id=1,
+            lat=43.6442,
+            lon=-79.3590,  # about 3 km from the customer
+            country="CA",
+            is_on_shift=True,
+            rating=4.8,
+            review_count=212,
+            avg_response_seconds=110,
+            years_experience=12,
+            red_seal_verified=True,
+            brands=("Honda",),
+            services=("brakes", "steering"),
+            approved_at=NOW - timedelta(days=400),
+            completed_sessions=60,
+        ),
+        **overrides,
+    )
+    criteria = MatchCriteria(
+        requested_brand="Honda",
+        keywords=("brakes", "steering"),
+        lat=43.6442,
+        lon=-79.3963,
+        country="CA",
+        favourite_ids=frozenset({1}),
+        now=NOW,
+    )
+    return score(candidate, criteria)
+
+
+def test_english_rendering_is_exactly_the_core_text():
+    match = _match()
+    assert reasons_localised(match, "en") == match.reasons
+
+
+def test_french_rendering_of_every_reason():
+    assert reasons_localised(_match(), "fr-ca") == [
+        "Un de vos favoris",
+        "Spécialiste Honda",
+        "Expérimenté en freins et direction",
+        "À 3 km",
+        "Disponible maintenant",
+        "4,8★ selon 212 avis",
+        "Répond habituellement en 2 min",
+        "Certifié Sceau rouge",
+        "12 ans d'expérience",
+    ]
+
+
+def test_other_reasons_in_french():
+    keys = [
+        ("brand_master", {"brand": "Honda"}),
+        ("distance_under_1km", {}),
+        ("distance_km", {"km": 1234}),
+        ("new_on_mechmatch", {}),
+        ("responds_under_1min", {}),
+        ("experienced_with", {"services": ["bmw_coding"]}),
+    ]
+    assert reasons_localised(keys, "fr-ca") == [
+        "Maître technicien Honda",
+        "À moins de 1 km",
+        "À 1\xa0234 km",
+        "Nouveau sur mechmatch",
+        "Répond habituellement en moins d'une minute",
+        "Expérimenté en codage BMW",
+    ]
+
+
+def test_counts_choose_the_plural_form():
+    assert reasons_localised([("rating", {"rating": "5.0", "count": 1})], "en") == ["5.0★ from 1 review"]
+    assert reasons_localised([("rating", {"rating": "4.9", "count": 2})], "en") == ["4.9★ from 2 reviews"]
+    assert reasons_localised([("years_experience", {"years": 1})], "fr-ca") == ["1 an d'expérience"]
+    assert reasons_localised([("years_experience", {"years": 15})], "fr-ca") == ["15 ans d'expérience"]
+    assert summary_localised(["A", "B", "C"], "fr-ca") == "A · B · +1 autre"
+    assert summary_localised(["A", "B", "C", "D"], "fr-ca") == "A · B · +2 autres"
+    assert summary_localised(["A", "B", "C", "D"], "en") == "A · B · +2 more"
+    assert summary_localised([], "fr-ca") == "Disponible pour aider"
+
+
+def test_service_labels_come_from_the_taxonomy_in_french():
+    rendered = reasons_localised([("experienced_with", {"services": ["hvac", "ev_hybrid"]})], "fr-ca")
+    assert rendered == ["Expérimenté en chauffage et climatisation et véhicules électriques et hybrides"]
+    assert reasons_localised([("experienced_with", {"services": ["hvac"]})], "en") == ["Experienced with Heating & A/C"]
+
+
+def test_the_active_language_is_the_default():
+    with translation.override("fr-ca"):
+        assert reasons_localised([("available_now", {})]) == ["Disponible maintenant"]
+    with translation.override("en"):
+        assert reasons_localised([("available_now", {})]) == ["Available now"]
+
+
+def test_every_template_has_a_french_translation():
+    params = {"brand": "Honda", "services": ["brakes"], "km": 3, "minutes": 2, "rating": "4.8", "count": 2, "years": 12}
+    for code in TEMPLATES:
+        assert reasons_localised([(code, params)], "fr-ca") != reasons_localised([(code, params)], "en"), code
+
+
+def test_stored_english_reasons_are_parsed_back_and_localised():
+    match = _match()
+    assert [reason_key_from_text(text) for text in match.reasons] == list(match.reason_keys)
+    stored = [*match.reasons, "Chosen by you", "New", "Something we never wrote"]
+    assert reasons_from_text(stored, "fr-ca") == [
+        *reasons_localised(match, "fr-ca"),
+        "Choisi par le client",
+        "Nouveau",
+        "Something we never wrote",
+    ]
+    assert reasons_from_text(["1,234 km away", "5.0★ from 1 review"], "fr-ca") == ["À 1\xa0234 km", "5,0★ selon 1 avis"]
+    assert reasons_from_text(stored, "en") == stored
