@@ -280,7 +280,7 @@ def _candidates_wide(request: SessionRequest, now: datetime) -> list[_Candidate]
 
 def _candidates_workshop(request: SessionRequest, now: datetime) -> list[_Candidate]:
     ids = mechanic_available_qs().filter(workshop_id=request.workshop_id).values_list("pk", flat=True)
-    candidates = [_Candidate(mechanic_id=pk, reasons=["From the workshop you chose"]) for pk in ids]
+    candidates = [_Candidate(mechanic_id=pk, reasons=["From the customer's chosen workshop"]) for pk in ids]
     return _fair_pick(request, candidates, limit=settings.BROADCAST_CAP, now=now)
 
 
@@ -418,7 +418,9 @@ def _next_due(request: SessionRequest) -> datetime | None:
 def _route_exclusive(
     request: SessionRequest, mechanic: Mechanic, now: datetime, *, kind: str, actor: User | None = None
 ) -> None:
-    reasons = ["Chosen by you"] if request.routing_type == Routing.SELECTED else ["Your favourite"]
+    reasons = (
+        ["The customer chose you"] if request.routing_type == Routing.SELECTED else ["You are the customer's favourite"]
+    )
     offer = _offer_exclusive(request, mechanic, now, reasons)
     _transition(
         request,

@@ -54,13 +54,13 @@ TEMPLATES: dict[str, Any] = {
 _PLURAL_PARAM = {"responds_in": "minutes", "rating": "count", "years_experience": "years"}
 
 # Reasons dispatch adds to offers as plain English (not produced by the ranking core). They are
-# shown to the mechanic, so the French says what they mean there ("Chosen by you" = by the customer).
+# shown to the mechanic, so they are worded for the mechanic.
 DISPATCH_TEMPLATES: dict[str, Any] = {
     "Available now": TEMPLATES["available_now"],
     "New": pgettext_lazy("match reason", "New"),
-    "From the workshop you chose": pgettext_lazy("match reason", "From the workshop you chose"),
-    "Chosen by you": pgettext_lazy("match reason", "Chosen by you"),
-    "Your favourite": pgettext_lazy("match reason", "Your favourite"),
+    "From the customer's chosen workshop": pgettext_lazy("match reason", "From the customer's chosen workshop"),
+    "The customer chose you": pgettext_lazy("match reason", "The customer chose you"),
+    "You are the customer's favourite": pgettext_lazy("match reason", "You are the customer's favourite"),
 }
 
 

@@ -24,7 +24,7 @@ def test_a_selected_request_offers_only_the_chosen_mechanic_an_exclusive_window(
     window = (offers[0].expires_at - offers[0].offered_at).total_seconds()
     assert window == 300
     assert request.fallback_due_at == offers[0].expires_at
-    assert "Chosen by you" in offers[0].reasons
+    assert "The customer chose you" in offers[0].reasons
     assert FunnelEvent.objects.filter(name="request_created", request_id=request.pk).count() == 1
 
 
@@ -105,7 +105,7 @@ def test_priority_broadcast_gives_the_favourite_the_exclusive_window(customer, m
     request = request_for(customer.user, routing="priority_broadcast", selected=mechanic)
     assert request.status == "pending"
     assert request.offers.get().kind == "exclusive"
-    assert "Your favourite" in request.offers.get().reasons
+    assert "You are the customer's favourite" in request.offers.get().reasons
 
 
 def test_creation_writes_history_and_a_stream_event(customer, mechanic, windows):

@@ -122,7 +122,7 @@ def test_every_template_has_a_french_translation():
 def test_stored_english_reasons_are_parsed_back_and_localised():
     match = _match()
     assert [reason_key_from_text(text) for text in match.reasons] == list(match.reason_keys)
-    stored = [*match.reasons, "Chosen by you", "New", "Something we never wrote"]
+    stored = [*match.reasons, "The customer chose you", "New", "Something we never wrote"]
     assert reasons_from_text(stored, "fr-ca") == [
         *reasons_localised(match, "fr-ca"),
         "Choisi par le client",
