@@ -539,3 +539,11 @@ def rebook_start(*, user: User, consultation_id: int) -> Intake:
         # The mechanic has left or is suspended: the rebook still works, through the preview.
         event_record("rebook", user=user, mechanic_id=consultation.mechanic_id, intake_id=intake.pk, routed=False)
     return intake
+
+
+def browse_record(*, user: Any, filters: dict[str, Any], results: int) -> None:
+    """One "browsed" funnel event per search (its first page), not one per page turned."""
+    if (filters.get("page") or 1) == 1:
+        event_record(
+            "browsed", user=user, filters={k: v for k, v in filters.items() if v not in (None, "")}, results=results
+        )

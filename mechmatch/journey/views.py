@@ -13,7 +13,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mechmatch.funnel.services import event_record
 from mechmatch.journey import selectors, services
 from mechmatch.journey.forms import (
     BrowseForm,
@@ -189,13 +188,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     intake_id = filters.get("intake")
     intake = selectors.intake_get(user=request.user, intake_id=intake_id) if intake_id else None
     directory = selectors.directory_for(user=request.user, filters=filters)
-    if (filters.get("page") or 1) == 1:
-        event_record(
-            "browsed",
-            user=request.user,
-            filters={k: v for k, v in filters.items() if v not in (None, "")},
-            results=directory.total,
-        )
+    services.browse_record(user=request.user, filters=filters, results=directory.total)
     for field, messages_ in directory.error.items():
         if field in form.fields:
             form.add_error(field, messages_)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from mechmatch.funnel.models import FunnelEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_browsing_lists_mechanics_and_records_one_browsed_event_per_search(customer_client, toronto_mechanics):
+    page = customer_client.get(reverse("journey:browse"), {"q": "Lee"}).content.decode()
+    assert "Morgan Lee" in page and "Sarah Lee" in page and "Mike Chen" not in page
+    customer_client.get(reverse("journey:browse"), {"q": "Lee", "page": "2"})
+    events = FunnelEvent.objects.filter(name="browsed")
+    assert events.count() == 1
+    assert events.get().properties["results"] == 2
+
+
+def test_browsing_escapes_a_hostile_name_search(customer_client, toronto_mechanics):
+    page = customer_client.get(reverse("journey:browse"), {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in page
