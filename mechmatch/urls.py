@@ -1,10 +1,9 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from mechmatch.accounts import views as account_views
 from mechmatch.api import api
+from mechmatch.mechanics import views as mechanic_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -16,6 +15,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("media/mechanics/<str:filename>", mechanic_views.photo, name="mechanic_photo"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

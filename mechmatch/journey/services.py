@@ -5,17 +5,14 @@ re-implements a rule of theirs (ranking, routing, offers, who may accept)."""
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
@@ -28,16 +25,12 @@ from mechmatch.mechanics.models import Mechanic
 from mechmatch.payments.plans import plan_get
 from mechmatch.payments.selectors import payment_is_paid
 from mechmatch.payments.services import payment_start
+from mechmatch.uploads import image_upload_clean
 
 logger = logging.getLogger(__name__)
 
 MAX_PHOTOS_PER_INTAKE = 5
-# Input images bigger than this are refused before decoding (decompression bombs); what
-# we store is scaled down to STORED_MAX_SIDE.
-MAX_INPUT_PIXELS = 40_000_000
-MAX_INPUT_SIDE = 12_000
 STORED_MAX_SIDE = 2048
-ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 DRAFT_FIELDS = (
     "year",
@@ -90,44 +83,12 @@ def intake_save_draft(*, intake: Intake, data: dict[str, Any], vehicle: Vehicle 
     return intake
 
 
-def _image_reencode(upload: UploadedFile) -> tuple[ContentFile, str]:
-    limit = settings.INTAKE_PHOTO_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError({"photos": f"{upload.name[:60]} is larger than {limit // (1024 * 1024)} MB."})
-    raw = upload.read(limit + 1)
-    if len(raw) > limit:
-        raise ValidationError({"photos": f"A photo is larger than {limit // (1024 * 1024)} MB."})
-    not_an_image = ValidationError({"photos": "Only JPEG, PNG or WebP photos can be attached."})
-    try:
-        with Image.open(io.BytesIO(raw)) as probe:
-            if probe.format not in ACCEPTED_IMAGE_FORMATS:
-                raise not_an_image
-            width, height = probe.size
-            if width > MAX_INPUT_SIDE or height > MAX_INPUT_SIDE or width * height > MAX_INPUT_PIXELS:
-                raise ValidationError({"photos": "That photo's dimensions are too large."})
-            probe.verify()
-        # verify() leaves the image unusable; decode afresh. Only decoded pixels are kept.
-        with Image.open(io.BytesIO(raw)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)  # apply orientation before EXIF is dropped
-            image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
-            has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
-            out = io.BytesIO()
-            if has_alpha:
-                image.convert("RGBA").save(out, "PNG", optimize=True)
-                return ContentFile(out.getvalue(), name="photo.png"), "image/png"
-            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-            return ContentFile(out.getvalue(), name="photo.jpg"), "image/jpeg"
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise not_an_image from exc
-
-
 def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
     if intake.photos.count() >= MAX_PHOTOS_PER_INTAKE:
         raise ValidationError({"photos": f"At most {MAX_PHOTOS_PER_INTAKE} photos per request."})
-    content, content_type = _image_reencode(upload)
+    content, content_type = image_upload_clean(
+        upload, field="photos", max_bytes=settings.INTAKE_PHOTO_MAX_BYTES, max_side=STORED_MAX_SIDE
+    )
     photo = IntakePhoto(intake=intake, content_type=content_type, size_bytes=content.size)
     photo.image.save(content.name, content, save=False)
     photo.save()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from mechmatch.accounts.auth import api_auth
 from mechmatch.mechanics.selectors import mechanic_for_user
-from mechmatch.mechanics.services import mechanic_profile_update
+from mechmatch.mechanics.services import mechanic_photo_set, mechanic_profile_update
 
 router = Router(tags=["mechanic"], auth=api_auth)
 
@@ -61,6 +62,7 @@ class MechanicPrivateOut(Schema):
     reviewCount: int
     completedSessions: int
     averageResponseTime: float | None
+    profilePhotoUrl: str | None
 
 
 class ErrorOut(Schema):
@@ -112,6 +114,7 @@ def _out(m) -> dict:  # noqa: ANN001
         "reviewCount": m.review_count,
         "completedSessions": m.completed_sessions,
         "averageResponseTime": m.avg_response_seconds,
+        "profilePhotoUrl": m.photo_url,
     }
 
 
@@ -130,3 +133,11 @@ def my_profile_update(request: HttpRequest, payload: MechanicProfileIn):
         return 404, {"error": "You do not have a mechanic profile."}
     data = {_IN_TO_MODEL[key]: value for key, value in payload.dict(exclude_unset=True).items() if key in _IN_TO_MODEL}
     return 200, _out(mechanic_profile_update(mechanic=mechanic, data=data))
+
+
+@router.post("/mechanic/profile/photo", response={200: MechanicPrivateOut, 404: ErrorOut})
+def my_photo_upload(request: HttpRequest, photo: UploadedFile = File(...)):  # noqa: B008
+    mechanic = mechanic_for_user(request.user)
+    if mechanic is None:
+        return 404, {"error": "You do not have a mechanic profile."}
+    return 200, _out(mechanic_photo_set(mechanic=mechanic, upload=photo))

@@ -11,6 +11,12 @@ class MechanicProfileForm(forms.Form):
     are deliberately absent, and the service ignores them even if posted."""
 
     display_name = forms.CharField(label=_("Name customers will see"), max_length=120)
+    photo = forms.FileField(
+        label=_("Profile photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 5 MB. We store a re-encoded copy."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     bio = forms.CharField(
         label=_("About you"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
     )

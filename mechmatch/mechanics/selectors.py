@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.files import File
 from django.db.models import QuerySet
 
 from mechmatch.accounts.models import User
@@ -25,3 +26,10 @@ def mechanic_public_get(mechanic_id: int) -> Mechanic | None:
 
 def review_list_recent(*, mechanic_id: int, limit: int = 10) -> list[Review]:
     return list(Review.objects.filter(mechanic_id=mechanic_id).select_related("customer")[:limit])
+
+
+def mechanic_photo_open(filename: str) -> File | None:
+    name = f"mechanics/{filename}"
+    if "/" in filename or not Mechanic.objects.filter(photo=name).exists():
+        return None
+    return Mechanic._meta.get_field("photo").storage.open(name, "rb")

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
@@ -19,6 +20,7 @@ from mechmatch.core.postal import normalize_region
 from mechmatch.core.taxonomy import SERVICE_SLUGS
 from mechmatch.geography.services import location_clean
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService, Review
+from mechmatch.uploads import image_upload_clean
 
 MECHANIC_EDITABLE_FIELDS = frozenset(
     {
@@ -185,6 +187,25 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
     mechanic.profile_completion = profile_completion_compute(mechanic)
     mechanic.save()
     _sync_index_rows(mechanic)
+    return mechanic
+
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_SIDE = 800
+
+
+@transaction.atomic
+def mechanic_photo_set(*, mechanic: Mechanic, upload: UploadedFile) -> Mechanic:
+    """Stores a re-encoded copy of the upload (never the uploaded bytes) as the profile photo."""
+    content, _content_type = image_upload_clean(
+        upload, field="photo", max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE
+    )
+    old = mechanic.photo.name if mechanic.photo else ""
+    mechanic.photo.save(f"mechanic-{mechanic.pk}-{content.name}", content, save=False)
+    mechanic.profile_completion = profile_completion_compute(mechanic)
+    mechanic.save(update_fields=["photo", "profile_completion", "updated_at"])
+    if old and old != mechanic.photo.name:
+        mechanic.photo.storage.delete(old)
     return mechanic
 
 

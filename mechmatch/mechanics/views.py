@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from mechmatch.mechanics.forms import MechanicProfileForm
-from mechmatch.mechanics.selectors import mechanic_for_user
-from mechmatch.mechanics.services import mechanic_profile_update
+from mechmatch.mechanics.selectors import mechanic_for_user, mechanic_photo_open
+from mechmatch.mechanics.services import mechanic_photo_set, mechanic_profile_update
 
 
 @login_required
@@ -29,13 +29,29 @@ def profile(request: HttpRequest) -> HttpResponse:
         "brand_specializations": ", ".join(mechanic.brand_specializations),
         "service_specialities": ", ".join(mechanic.service_specialities),
     }
-    form = MechanicProfileForm(request.POST or None, initial=initial)
+    form = MechanicProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photo = data.pop("photo", None)
         try:
-            mechanic_profile_update(mechanic=mechanic, data=form.cleaned_data)
+            mechanic_profile_update(mechanic=mechanic, data=data)
+            if photo:
+                mechanic_photo_set(mechanic=mechanic, upload=photo)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages)
         else:
             return redirect("mechanics:profile")
     return render(request, "mechanics/profile.html", {"form": form, "mechanic": mechanic})
+
+
+def photo(request: HttpRequest, filename: str) -> FileResponse:
+    """Profile photos are public, but only files that are some mechanic's current photo
+    are served from here: the rest of the media folder stays private."""
+    opened = mechanic_photo_open(filename)
+    if opened is None:
+        raise Http404("No such photo")
+    response = FileResponse(opened, content_type="image/png" if filename.endswith(".png") else "image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
