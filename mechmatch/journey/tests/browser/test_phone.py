@@ -1,4 +1,5 @@
-"""The journey on a 360 px wide phone: nothing wider than the screen, everything reachable."""
+"""The journey on a 360 px wide phone: nothing wider than the screen, every control labelled
+and big enough to tap."""
 
 from __future__ import annotations
 
@@ -12,9 +13,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
+UNLABELLED_CONTROLS = """
+[...document.querySelectorAll('input, select, textarea, button')]
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.innerText.trim()))
+  .map(el => el.outerHTML.slice(0, 80))
+"""
+SMALL_TARGETS = """
+[...document.querySelectorAll('main button, main .button, main input[type=submit]')]
+  .filter(el => el.offsetParent !== null)
+  .filter(el => el.getBoundingClientRect().height < 32)
+  .map(el => el.outerHTML.slice(0, 80))
+"""
+
+
 def _fits(page) -> None:  # noqa: ANN001
+    """Nothing wider than the screen, every control has an accessible name, and buttons are
+    big enough to hit with a thumb."""
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+    assert page.evaluate(UNLABELLED_CONTROLS) == [], f"{page.url} has controls without a label"
+    assert page.evaluate(SMALL_TARGETS) == [], f"{page.url} has buttons too small to tap"
 
 
 def test_the_booking_pages_fit_a_phone_screen(new_context, shots):
