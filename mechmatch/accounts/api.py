@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from mechmatch.accounts.auth import api_auth
@@ -32,13 +32,13 @@ class MessageOut(Schema):
 def token_create(request: HttpRequest, payload: TokenIn):
     issued = token_issue_for_credentials(email=payload.email, password=payload.password, name=payload.name)
     if issued is None:
-        return 401, {"success": False, "error": "Email or password is incorrect."}
+        return Status(401, {"success": False, "error": "Email or password is incorrect."})
     token, raw = issued
-    return 200, {"token": raw, "role": token.user.role, "userId": token.user_id}
+    return Status(200, {"token": raw, "role": token.user.role, "userId": token.user_id})
 
 
 @router.post("/token/revoke", response={200: MessageOut}, auth=api_auth)
 def token_revoke(request: HttpRequest):
     header = request.headers.get("Authorization", "")
     raw = header.split(" ", 1)[1].strip() if header.lower().startswith("bearer ") else ""
-    return 200, {"success": token_revoke_raw(raw) if raw else False}
+    return Status(200, {"success": token_revoke_raw(raw) if raw else False})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
@@ -122,22 +122,22 @@ def _out(m) -> dict:  # noqa: ANN001
 def my_profile(request: HttpRequest):
     mechanic = mechanic_for_user(request.user)
     if mechanic is None:
-        return 404, {"error": "You do not have a mechanic profile."}
-    return 200, _out(mechanic)
+        return Status(404, {"error": "You do not have a mechanic profile."})
+    return Status(200, _out(mechanic))
 
 
 @router.patch("/mechanic/profile", response={200: MechanicPrivateOut, 404: ErrorOut})
 def my_profile_update(request: HttpRequest, payload: MechanicProfileIn):
     mechanic = mechanic_for_user(request.user)
     if mechanic is None:
-        return 404, {"error": "You do not have a mechanic profile."}
+        return Status(404, {"error": "You do not have a mechanic profile."})
     data = {_IN_TO_MODEL[key]: value for key, value in payload.dict(exclude_unset=True).items() if key in _IN_TO_MODEL}
-    return 200, _out(mechanic_profile_update(mechanic=mechanic, data=data))
+    return Status(200, _out(mechanic_profile_update(mechanic=mechanic, data=data)))
 
 
 @router.post("/mechanic/profile/photo", response={200: MechanicPrivateOut, 404: ErrorOut})
 def my_photo_upload(request: HttpRequest, photo: UploadedFile = File(...)):  # noqa: B008
     mechanic = mechanic_for_user(request.user)
     if mechanic is None:
-        return 404, {"error": "You do not have a mechanic profile."}
-    return 200, _out(mechanic_photo_set(mechanic=mechanic, upload=photo))
+        return Status(404, {"error": "You do not have a mechanic profile."})
+    return Status(200, _out(mechanic_photo_set(mechanic=mechanic, upload=photo)))
