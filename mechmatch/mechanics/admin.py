@@ -28,26 +28,7 @@ class MechanicAdmin(admin.ModelAdmin):
     list_filter = ("application_status", "account_status", "country", "specialist_tier", "is_on_shift")
     search_fields = ("display_name", "user__email", "city", "postal_code")
     raw_id_fields = ("user", "workshop")
-    readonly_fields = (
-        "rating_average",
-        "review_count",
-        "completed_sessions",
-        "avg_response_seconds",
-        "response_sample_count",
-        "offers_received",
-        "offers_accepted",
-        "offers_declined",
-        "profile_completion",
-        "latitude",
-        "longitude",
-        "location_precision",
-        "h3_r3",
-        "h3_r5",
-        "h3_r7",
-        "approved_at",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = (*Mechanic.COMPUTED_FIELDS, "created_at", "updated_at")
     actions = ["approve", "suspend"]
     list_per_page = 50
     show_full_result_count = False

@@ -91,7 +91,8 @@ class Mechanic(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    SERVER_OWNED_FIELDS = (
+    # Computed by the server from sessions, offers, reviews and geocoding: nobody edits them.
+    COMPUTED_FIELDS = (
         "rating_average",
         "review_count",
         "completed_sessions",
@@ -100,10 +101,7 @@ class Mechanic(models.Model):
         "offers_received",
         "offers_accepted",
         "offers_declined",
-        "application_status",
-        "account_status",
         "approved_at",
-        "red_seal_verified",
         "profile_completion",
         "latitude",
         "longitude",
@@ -112,6 +110,9 @@ class Mechanic(models.Model):
         "h3_r5",
         "h3_r7",
     )
+    # Set by operators (Django admin), never by the mechanic.
+    OPERATOR_FIELDS = ("application_status", "account_status", "red_seal_verified")
+    SERVER_OWNED_FIELDS = COMPUTED_FIELDS + OPERATOR_FIELDS
 
     class Meta:
         indexes = [

@@ -35,3 +35,11 @@ def test_mechanics_cannot_reach_the_admin(mechanic):
     client = Client()
     client.force_login(mechanic.user)
     assert client.get("/admin/mechanics/mechanic/").status_code == 302
+
+
+def test_operators_edit_approval_but_only_read_computed_statistics(operator, mechanic):
+    client = Client()
+    client.force_login(operator)
+    form = client.get(f"/admin/mechanics/mechanic/{mechanic.pk}/change/").context["adminform"].form
+    assert {"application_status", "account_status", "red_seal_verified"} <= set(form.fields)
+    assert not set(Mechanic.COMPUTED_FIELDS) & set(form.fields)
