@@ -127,6 +127,20 @@ class Command(BaseCommand):
         )
 
 
+def _location_row(country: str, area: PostalArea) -> dict[str, Any]:
+    """The location columns mechanics and customers share, for a seeded postal area."""
+    return {
+        "country": country,
+        "region": area.region,
+        # "Downtown Toronto (CN Tower / ...)" and "Detroit, MI" become the bare city name.
+        "city": area.place.split("(")[0].split(",")[0].strip()[:100],
+        "postal_code": area.code,
+        "latitude": area.lat,
+        "longitude": area.lon,
+        "location_precision": "fsa" if country == "CA" else "zip",
+    }
+
+
 def _adapter(field: Field) -> Callable[[Any], Any]:
     """How a Python value is handed to the driver for this column (bulk_create's per-value
     preparation costs more than everything else in a 100,000-row seed)."""
@@ -335,13 +349,7 @@ class DemoSeeder:
             "display_name": name,
             "photo": "",
             "bio": bio,
-            "country": country,
-            "region": area.region,
-            "city": area.place.split("(")[0].split(",")[0].strip()[:100],
-            "postal_code": area.code,
-            "latitude": area.lat,
-            "longitude": area.lon,
-            "location_precision": Mechanic.LocationPrecision.FSA if country == "CA" else Mechanic.LocationPrecision.ZIP,
+            **_location_row(country, area),
             "h3_r3": cells[3],
             "h3_r5": cells[5],
             "h3_r7": cells[7],
@@ -386,13 +394,7 @@ class DemoSeeder:
                 users.append(self._user_row(email, User.Role.CUSTOMER, first, last))
                 profiles.append(
                     {
-                        "country": country,
-                        "region": area.region,
-                        "city": area.place.split("(")[0].split(",")[0].strip()[:100],
-                        "postal_code": area.code,
-                        "latitude": area.lat,
-                        "longitude": area.lon,
-                        "location_precision": "fsa" if country == "CA" else "zip",
+                        **_location_row(country, area),
                         "prefer_local_mechanic": True,
                         "created_at": self.now,
                     }
