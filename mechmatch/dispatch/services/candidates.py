@@ -1,0 +1,138 @@
+"""Who may be offered a request: ranked matches, fairly picked among mechanics who can
+take it now."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+
+from mechmatch.dispatch.models import SessionRequest
+from mechmatch.dispatch.selectors import (
+    mechanic_available_qs,
+    mechanic_is_new,
+    mechanic_load_map,
+    mechanic_open_offer_counts,
+)
+from mechmatch.dispatch.services.common import _distance
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Candidate:
+    mechanic_id: int
+    score: float | None = None
+    reasons: list[str] = field(default_factory=list)
+    distance_km: float | None = None
+    is_new: bool = False
+
+
+def _match(request: SessionRequest, *, exclude: set[int] | tuple[int, ...] = (), limit: int = 10) -> list[_Candidate]:
+    # Imported here: the matching engine is a separate app that depends on nothing of ours.
+    from mechmatch.matching.services import match_for_request
+
+    results = match_for_request(
+        concern=request.concern,
+        make=request.vehicle_make,
+        model=request.vehicle_model,
+        year=request.vehicle_year,
+        request_type=request.request_type,
+        requested_brand=request.requested_brand,
+        country=request.country,
+        city=request.city,
+        postal_code=request.postal_code,
+        region=request.region,
+        prefer_local=request.prefer_local,
+        customer_user=request.customer,
+        exclude_mechanic_ids=tuple(exclude),
+        limit=limit,
+    )
+    out = []
+    for r in results:
+        distance = getattr(r, "distance_km", None)
+        out.append(
+            _Candidate(
+                mechanic_id=int(r.mechanic_id),
+                score=round(float(r.score), 2) if getattr(r, "score", None) is not None else None,
+                reasons=[str(x) for x in (getattr(r, "reasons", None) or [])],
+                distance_km=round(float(distance), 1) if distance is not None else None,
+                is_new=bool(getattr(r, "is_new", False)),
+            )
+        )
+    return out
+
+
+def _fair_pick(request: SessionRequest, candidates: list[_Candidate], *, limit: int, now: datetime) -> list[_Candidate]:
+    """Keep the best `limit` candidates who can take the request now: available, not in a
+    session, not already holding many open offers; new mechanics get at most their share of
+    the places and carry a "New" label."""
+    offered = set(request.offers.values_list("mechanic_id", flat=True))
+    ids = [c.mechanic_id for c in candidates if c.mechanic_id not in offered]
+    mechanics = {m.pk: m for m in mechanic_available_qs().filter(pk__in=ids)}
+    load = mechanic_load_map(list(mechanics))
+    open_counts = mechanic_open_offer_counts(list(mechanics))
+    share = settings.NEW_MECHANIC_OFFER_SHARE
+    new_cap = max(1, round(limit * share)) if share > 0 else 0
+    picked: list[_Candidate] = []
+    new_count = 0
+    seen: set[int] = set()
+    for c in candidates:
+        mechanic = mechanics.get(c.mechanic_id)
+        if mechanic is None or c.mechanic_id in seen:
+            continue
+        active_sessions, _recent = load.get(c.mechanic_id, (0, 0))
+        if active_sessions:
+            continue
+        if open_counts.get(c.mechanic_id, 0) >= settings.MAX_OPEN_OFFERS_PER_MECHANIC:
+            continue
+        is_new = c.is_new or mechanic_is_new(mechanic, now)
+        if is_new:
+            if new_count >= new_cap:
+                continue
+            new_count += 1
+            if "New" not in c.reasons:
+                c.reasons = [*c.reasons, "New"]
+        c.is_new = is_new
+        if c.distance_km is None:
+            c.distance_km = _distance(request, mechanic)
+        seen.add(c.mechanic_id)
+        picked.append(c)
+        if len(picked) >= limit:
+            break
+    return picked
+
+
+def _candidates_smart(request: SessionRequest, now: datetime) -> list[_Candidate]:
+    size = settings.SMART_BROADCAST_SIZE
+    offered = set(request.offers.values_list("mechanic_id", flat=True))
+    return _fair_pick(request, _match(request, exclude=offered, limit=size * 3), limit=size, now=now)
+
+
+def _candidates_wide(request: SessionRequest, now: datetime) -> list[_Candidate]:
+    """Every available mechanic in the customer's country, best matches first, capped."""
+    cap = settings.BROADCAST_CAP
+    offered = set(request.offers.values_list("mechanic_id", flat=True))
+    try:
+        ranked = _match(request, exclude=offered, limit=cap)
+    except Exception:  # noqa: BLE001 - a wide broadcast does not need ranking to go out
+        logger.warning("matching failed for request %s; broadcasting unranked", request.pk, exc_info=True)
+        ranked = []
+    ranked_ids = {c.mechanic_id for c in ranked}
+    rest = (
+        mechanic_available_qs()
+        .filter(country=request.country)
+        .exclude(pk__in=offered | ranked_ids)
+        .order_by("-last_seen_at", "id")
+        .values_list("pk", flat=True)[: cap * 2]
+    )
+    candidates = ranked + [_Candidate(mechanic_id=pk, reasons=["Available now"]) for pk in rest]
+    return _fair_pick(request, candidates, limit=cap, now=now)
+
+
+def _candidates_workshop(request: SessionRequest, now: datetime) -> list[_Candidate]:
+    ids = mechanic_available_qs().filter(workshop_id=request.workshop_id).values_list("pk", flat=True)
+    candidates = [_Candidate(mechanic_id=pk, reasons=["From the customer's chosen workshop"]) for pk in ids]
+    return _fair_pick(request, candidates, limit=settings.BROADCAST_CAP, now=now)
