@@ -7,7 +7,8 @@ list. normalize_brand maps the former onto the latter so matching compares like 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from mechmatch.core.text import fold
 
 CANONICAL_BRANDS: tuple[str, ...] = (
     "Acura",
@@ -144,20 +145,12 @@ _AMBIGUOUS_IN_TEXT: frozenset[str] = frozenset(
 _NEVER_IN_TEXT: frozenset[str] = frozenset({"mb"})
 
 
-def _fold(text: str) -> str:
-    """Lower-case and strip accents (é -> e) so 'Citroën'-style input compares plainly."""
-    if text.isascii():  # the common case; skips the per-character Unicode walk (hot path)
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _key(text: str) -> str:
     # Spaces, hyphens and punctuation are dropped entirely: "Land-Rover" == "landrover".
-    return _NON_ALNUM.sub("", _fold(text))
+    return _NON_ALNUM.sub("", fold(text))
 
 
 _LOOKUP: dict[str, str] = {_key(b): b for b in CANONICAL_BRANDS}
@@ -173,13 +166,13 @@ def normalize_brand(raw: str | None) -> str | None:
 
 def _phrase_pattern(phrase: str) -> str:
     # Between words of a multi-word name allow any run of spaces/hyphens ("Alfa-Romeo").
-    words = _NON_ALNUM.split(_fold(phrase))
+    words = _NON_ALNUM.split(fold(phrase))
     return r"[\s\-]*".join(re.escape(w) for w in words if w)
 
 
 # One alternation, longest names first so "mercedes benz" wins over "mercedes" and "range rover"
 # is not read as nothing. Matching runs on folded text; \b keeps "ram" out of "program".
-_NAME_PAIRS = [(_fold(b), b) for b in CANONICAL_BRANDS] + [(_fold(a), b) for a, b in _ALIASES.items()]
+_NAME_PAIRS = [(fold(b), b) for b in CANONICAL_BRANDS] + [(fold(a), b) for a, b in _ALIASES.items()]
 _TEXT_NAMES: dict[str, str] = {name: brand for name, brand in _NAME_PAIRS if name not in _NEVER_IN_TEXT}
 _TEXT_RE = re.compile(
     r"\b(" + "|".join(_phrase_pattern(n) for n in sorted(_TEXT_NAMES, key=len, reverse=True)) + r")\b"
@@ -191,7 +184,7 @@ def find_brands(text: str | None) -> list[str]:
     """Canonical brands mentioned in free text, in order of first mention, deduplicated."""
     if not text:
         return []
-    folded = _fold(text)
+    folded = fold(text)
     # NFKD + combining-strip keeps one character per original character for Latin text, so
     # offsets in `folded` line up with `text` and we can check the original capitalisation.
     aligned = len(folded) == len(text)
