@@ -9,6 +9,7 @@ from mechmatch.core.taxonomy import (
     SERVICE_BY_SLUG,
     SERVICE_SLUGS,
     SERVICES,
+    SLUG_ORDER,
     Service,
     is_valid_slug,
     label,
@@ -53,8 +54,15 @@ EXPECTED_SLUGS = [
 
 def test_taxonomy_has_exactly_the_32_canonical_slugs_in_order() -> None:
     assert [s.slug for s in SERVICES] == EXPECTED_SLUGS
-    assert frozenset(EXPECTED_SLUGS) == SERVICE_SLUGS
-    assert set(SERVICE_BY_SLUG) == SERVICE_SLUGS
+
+
+def test_every_slug_looks_up_its_own_service_and_position() -> None:
+    # A slug listed twice would make the lookups disagree with the list (the later entry wins).
+    for position, service in enumerate(SERVICES):
+        assert SERVICE_BY_SLUG[service.slug] is service
+        assert SLUG_ORDER[service.slug] == position
+        assert is_valid_slug(service.slug)
+    assert len(SERVICE_SLUGS) == len(SERVICES)
 
 
 def test_every_service_has_both_labels_and_a_known_category() -> None:
