@@ -8,15 +8,20 @@ returns for a row is a prediction, every labelled slug is a truth.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, TypeGuard
 
 from mechmatch.core.concerns import extract_keywords
 from mechmatch.core.taxonomy import SERVICES, is_valid_slug
 
 LABELLED_PATH = Path(__file__).resolve().parent / "data" / "concerns_labelled.jsonl"
+
+
+class LabelledRow(TypedDict):
+    text: str
+    keywords: list[str]
 
 
 @dataclass(slots=True)
@@ -55,7 +60,8 @@ class EvaluationResult:
     per_slug: dict[str, SlugScore] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready figures (what `eval_concerns --json` prints)."""
         return {
             "rows": self.rows,
             "precision": round(self.precision, 4),
@@ -92,20 +98,31 @@ def _ratio(numerator: int, denominator: int) -> float:
     return numerator / denominator if denominator else 1.0
 
 
-def load_labelled(path: Path = LABELLED_PATH) -> list[dict[str, Any]]:
-    rows = []
+def load_labelled(path: Path = LABELLED_PATH) -> list[LabelledRow]:
+    rows: list[LabelledRow] = []
     with path.open(encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, start=1):
             if line.strip():
                 try:
-                    rows.append(json.loads(line))
+                    row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ValueError(f"{path.name}:{line_no}: {exc}") from exc
+                if not _is_labelled_row(row):
+                    raise ValueError(f'{path.name}:{line_no}: expected {{"text": str, "keywords": [str, ...]}}')
+                rows.append(row)
     return rows
 
 
+def _is_labelled_row(value: object) -> TypeGuard[LabelledRow]:
+    # Only the fields' types: the set's own test checks that nothing else is in a row.
+    if not isinstance(value, dict):
+        return False
+    text, keywords = value.get("text"), value.get("keywords")
+    return isinstance(text, str) and isinstance(keywords, list) and all(isinstance(k, str) for k in keywords)
+
+
 def evaluate(
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[LabelledRow],
     extractor: Callable[[str], list[str]] = extract_keywords,
 ) -> EvaluationResult:
     per_slug = {service.slug: SlugScore() for service in SERVICES}

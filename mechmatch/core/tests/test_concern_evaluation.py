@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from mechmatch.core.evaluation import LABELLED_PATH, EvaluationResult, evaluate, load_labelled
+from mechmatch.core.evaluation import LABELLED_PATH, EvaluationResult, LabelledRow, evaluate, load_labelled
 from mechmatch.core.taxonomy import is_valid_slug
 
 # Floors below the current scores (see report) so a regression fails, while leaving room to
@@ -37,7 +37,7 @@ def test_extractor_stays_above_precision_and_recall_floors() -> None:
 
 
 def test_evaluate_micro_averages_over_text_slug_pairs() -> None:
-    rows = [{"text": "a", "keywords": ["brakes", "tires"]}, {"text": "b", "keywords": []}]
+    rows: list[LabelledRow] = [{"text": "a", "keywords": ["brakes", "tires"]}, {"text": "b", "keywords": []}]
     fake = {"a": ["brakes", "hvac"], "b": ["audio"]}
     result = evaluate(rows, extractor=fake.__getitem__)
     assert isinstance(result, EvaluationResult)
