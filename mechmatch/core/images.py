@@ -38,9 +38,9 @@ def reencode(raw: bytes, *, max_side: int) -> ReencodedImage:
                 raise ImageRejected("That image's dimensions are too large.")
             probe.verify()
         # verify() leaves the image unusable; decode afresh. Only decoded pixels are kept.
-        with Image.open(io.BytesIO(raw)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)  # apply orientation before EXIF is dropped
+        with Image.open(io.BytesIO(raw)) as decoded:
+            decoded.load()
+            image = ImageOps.exif_transpose(decoded)  # apply orientation before EXIF is dropped
             image.thumbnail((max_side, max_side))
             has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
             out = io.BytesIO()

@@ -9,7 +9,9 @@ RESOLUTIONS = (3, 5, 7)
 
 
 def cell(lat: float, lon: float, resolution: int) -> int:
-    return h3.str_to_int(h3.latlng_to_cell(lat, lon, resolution))
+    # h3 ships no type information; the integer form of a cell id is what we store.
+    cell_id: int = h3.str_to_int(h3.latlng_to_cell(lat, lon, resolution))
+    return cell_id
 
 
 def cells_for(lat: float, lon: float) -> dict[int, int]:
