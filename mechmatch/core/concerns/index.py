@@ -37,11 +37,12 @@ class PhraseIndex:
         spelling-repaired ones; raw wins ties so block phrases ("breaks down") see what the owner
         actually typed."""
         sequences = (raw,) if raw == repaired else (raw, repaired)
+        by_first_token = self.by_first_token  # a local: this loop runs once per token
         i, n = 0, len(raw)
         while i < n:
             best: Match | None = None
             for seq in sequences:
-                for size, table in self.by_first_token.get(seq[i], ()):
+                for size, table in by_first_token.get(seq[i], ()):
                     if best is not None and size <= len(best[0]):
                         break  # longest-first; nothing longer remains for this sequence
                     key = tuple(seq[i : i + size])

@@ -12,6 +12,7 @@ from mechmatch.core.taxonomy import Language
 def guess_language(tokens: Sequence[str]) -> Language:
     """French when more tokens are French markers than English ones; English otherwise."""
     markers = lexicon().markers
-    fr = sum(1 for t in tokens if t in markers["fr"])
-    en = sum(1 for t in tokens if t in markers["en"])
+    fr_words, en_words = markers["fr"], markers["en"]
+    fr = sum(1 for t in tokens if t in fr_words)
+    en = sum(1 for t in tokens if t in en_words)
     return "fr" if fr > en else "en"
