@@ -13,6 +13,7 @@ from django.utils import timezone
 from mechmatch.accounts.models import User
 from mechmatch.dispatch.events import CHANNEL_RE
 from mechmatch.dispatch.models import Consultation, Offer, SessionRequest
+from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.mechanics.selectors import mechanic_eligible_qs, mechanic_for_user
 
@@ -359,7 +360,8 @@ def request_alternatives(request: SessionRequest, limit: int = 5) -> list[dict[s
                 "displayName": mechanic.display_name,
                 "score": c.get("score"),
                 "distanceKm": c.get("distanceKm"),
-                "reasons": c.get("reasons", []),
+                "reasons": stored_reasons_localised(c.get("reasonCodes", [])),  # in the active language
+                "reasonCodes": c.get("reasonCodes", []),
             }
         )
         if len(out) >= limit:

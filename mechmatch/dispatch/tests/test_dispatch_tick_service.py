@@ -9,6 +9,7 @@ from mechmatch.dispatch import services
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest, StreamEvent
 from mechmatch.dispatch.tests.factories import lapse, request_for
 from mechmatch.funnel.models import FunnelEvent
+from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.testing import make_customer, make_mechanic
 
@@ -128,7 +129,7 @@ def test_smart_broadcast_skips_busy_mechanics_and_caps_new_ones(customer, window
     assert busy.pk not in offered
     new_offered = [o for mid, o in offered.items() if mid in {m.pk for m in newcomers}]
     assert len(new_offered) == 2
-    assert all("New" in o.reasons for o in new_offered)
+    assert all("New" in stored_reasons_localised(o.reason_codes, "en") for o in new_offered)
     assert {m.pk for m in veterans} <= set(offered)
 
 
