@@ -197,11 +197,15 @@ def distance_points(km: float | None, prefer_local: bool, policy: ScoringPolicy 
     return policy.distance_max_remote * math.exp(-km / policy.distance_scale_remote_km)
 
 
-def _is_new(candidate: Candidate, now: datetime, policy: ScoringPolicy) -> bool:
-    if candidate.approved_at is None:
+def is_new_mechanic(
+    approved_at: datetime | None, completed_sessions: int, now: datetime, policy: ScoringPolicy = DEFAULT_POLICY
+) -> bool:
+    """New to the platform: approved under policy.new_mechanic_days ago, with fewer than
+    policy.new_mechanic_max_sessions sessions. The one rule, for the ranking and for dispatch."""
+    if approved_at is None:
         return False
-    age_days = (now - candidate.approved_at).total_seconds() / 86400
-    return age_days < policy.new_mechanic_days and candidate.completed_sessions < policy.new_mechanic_max_sessions
+    age_days = (now - approved_at).total_seconds() / 86400
+    return age_days < policy.new_mechanic_days and completed_sessions < policy.new_mechanic_max_sessions
 
 
 def score(
@@ -310,7 +314,7 @@ def score(
         policy.active_session_penalty * max(0, candidate.active_sessions)
         + min(policy.recent_offer_penalty_max, policy.recent_offer_penalty * max(0, candidate.recent_offers))
     )
-    is_new = _is_new(candidate, now, policy)
+    is_new = is_new_mechanic(candidate.approved_at, candidate.completed_sessions, now, policy)
     b["new"] = policy.new_mechanic_boost if is_new else 0.0
     if is_new and explain:
         reasons.append((8, "new_on_mechmatch", {}))

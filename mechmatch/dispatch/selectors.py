@@ -6,7 +6,6 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -54,16 +53,6 @@ def mechanic_open_offer_counts(mechanic_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("mechanic_id", "n")
     )
-
-
-def mechanic_is_new(mechanic: Mechanic, now: datetime | None = None) -> bool:
-    """New to the platform: approved within NEW_MECHANIC_DAYS and few completed sessions
-    (the same rule as the ranking core's "New" label)."""
-    now = now or timezone.now()
-    if mechanic.approved_at is None:
-        return False
-    recent = mechanic.approved_at >= now - timedelta(days=settings.NEW_MECHANIC_DAYS)
-    return recent and mechanic.completed_sessions < settings.NEW_MECHANIC_SESSIONS
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,13 +12,10 @@ from django.conf import settings
 
 from mechmatch.core.reasons import ReasonKey, reasons_from_json, reasons_to_json
 from mechmatch.dispatch.models import SessionRequest
-from mechmatch.dispatch.selectors import (
-    mechanic_available_qs,
-    mechanic_is_new,
-    mechanic_load_map,
-    mechanic_open_offer_counts,
-)
+from mechmatch.dispatch.selectors import mechanic_available_qs, mechanic_load_map, mechanic_open_offer_counts
 from mechmatch.dispatch.services.common import _distance
+from mechmatch.matching.selectors import mechanic_is_new
+from mechmatch.matching.services import MatchQuery, match_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +48,7 @@ class _Candidate:
 
 
 def _match(request: SessionRequest, *, exclude: set[int] | tuple[int, ...] = (), limit: int = 10) -> list[_Candidate]:
-    # Imported here: the matching engine is a separate app that depends on nothing of ours.
-    from mechmatch.matching.services import match_for_request
-
-    results = match_for_request(
+    query = MatchQuery(
         concern=request.concern,
         make=request.vehicle_make,
         model=request.vehicle_model,
@@ -66,23 +60,18 @@ def _match(request: SessionRequest, *, exclude: set[int] | tuple[int, ...] = (),
         postal_code=request.postal_code,
         region=request.region,
         prefer_local=request.prefer_local,
-        customer_user=request.customer,
-        exclude_mechanic_ids=tuple(exclude),
-        limit=limit,
     )
-    out = []
-    for r in results:
-        distance = getattr(r, "distance_km", None)
-        out.append(
-            _Candidate(
-                mechanic_id=int(r.mechanic_id),
-                score=round(float(r.score), 2) if getattr(r, "score", None) is not None else None,
-                reasons=list(r.reason_keys),
-                distance_km=round(float(distance), 1) if distance is not None else None,
-                is_new=bool(getattr(r, "is_new", False)),
-            )
+    results = match_for_request(query, customer_user=request.customer, exclude_mechanic_ids=tuple(exclude), limit=limit)
+    return [
+        _Candidate(
+            mechanic_id=r.mechanic_id,
+            score=round(r.score, 2),
+            reasons=list(r.reason_keys),
+            distance_km=round(r.distance_km, 1) if r.distance_km is not None else None,
+            is_new=r.is_new,
         )
-    return out
+        for r in results
+    ]
 
 
 def _fair_pick(request: SessionRequest, candidates: list[_Candidate], *, limit: int, now: datetime) -> list[_Candidate]:

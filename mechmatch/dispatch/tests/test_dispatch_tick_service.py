@@ -133,6 +133,16 @@ def test_smart_broadcast_skips_busy_mechanics_and_caps_new_ones(customer, window
     assert {m.pk for m in veterans} <= set(offered)
 
 
+def test_who_is_new_to_dispatch_follows_the_setting_the_ranking_uses(customer, windows):
+    windows.NEW_MECHANIC_DAYS = 0
+    newcomers = [make_mechanic(brands=["Honda"], completed_sessions=0, reviews=0) for _ in range(5)]
+    request = request_for(customer.user)
+    offers = list(request.offers.all())
+    # Nobody counts as new, so nobody is capped or labelled as such.
+    assert {o.mechanic_id for o in offers} == {m.pk for m in newcomers}
+    assert not any("New" in stored_reasons_localised(o.reason_codes, "en") for o in offers)
+
+
 def test_a_timer_that_says_later_is_pulled_in_by_a_due_offer(customer, mechanic, windows):
     request = request_for(customer.user, routing="selected", selected=mechanic)
     Offer.objects.filter(request=request).update(expires_at=timezone.now() - timedelta(seconds=5))
