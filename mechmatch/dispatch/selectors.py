@@ -105,10 +105,10 @@ def channel_authorized(*, user: User, channel: str) -> bool:
         return False
     kind, ident = match.group(1), int(match.group(2))
     if kind == "request":
-        qs = SessionRequest.objects.filter(pk=ident)
-        return qs.exists() if user.is_operator else qs.filter(customer=user).exists()
-    qs = Mechanic.objects.filter(pk=ident)
-    return qs.exists() if user.is_operator else qs.filter(user=user).exists()
+        requests = SessionRequest.objects.filter(pk=ident)
+        return requests.exists() if user.is_operator else requests.filter(customer=user).exists()
+    mechanics = Mechanic.objects.filter(pk=ident)
+    return mechanics.exists() if user.is_operator else mechanics.filter(user=user).exists()
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,8 +304,8 @@ def request_waiting_snapshot(request: SessionRequest, now: datetime | None = Non
         "choices": request_choices(request, offers),
         "assignedMechanic": None,
     }
-    if request.assigned_mechanic_id:
-        assigned = request.assigned_mechanic
+    assigned = request.assigned_mechanic if request.assigned_mechanic_id else None
+    if assigned is not None:
         snapshot["assignedMechanic"] = {"id": assigned.pk, "displayName": assigned.display_name}
     return snapshot
 

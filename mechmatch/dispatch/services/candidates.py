@@ -142,6 +142,8 @@ def _candidates_wide(request: SessionRequest, now: datetime) -> list[_Candidate]
 
 
 def _candidates_workshop(request: SessionRequest, now: datetime) -> list[_Candidate]:
+    if request.workshop_id is None:  # never at creation (a workshop is required); nobody is from no workshop
+        return []
     ids = mechanic_available_qs().filter(workshop_id=request.workshop_id).values_list("pk", flat=True)
     candidates = [_Candidate(mechanic_id=pk, reasons=[("chosen_workshop", {})]) for pk in ids]
     return _fair_pick(request, candidates, limit=settings.BROADCAST_CAP, now=now)
