@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mechmatch.core.geo import haversine_km
-from mechmatch.core.taxonomy import SERVICE_BY_SLUG, SLUG_ORDER, label
+from mechmatch.core.reasons import ReasonKey, reason_text
+from mechmatch.core.taxonomy import SERVICE_BY_SLUG, SLUG_ORDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,49 +147,7 @@ DEFAULT_POLICY = ScoringPolicy()
 
 
 # --------------------------------------------------------------------------- reasons
-
-# Every human reason has a code and JSON-safe params; the English text is rendered from this one
-# table, and the Django side renders the same (code, params) in the active language.
-REASON_TEMPLATES: dict[str, str] = {
-    "favourite": "One of your favourites",
-    "brand_master": "{brand} master technician",
-    "brand_specialist": "{brand} specialist",
-    "experienced_with": "Experienced with {services}",
-    "distance_under_1km": "Less than 1 km away",
-    "distance_km": "{km:,} km away",
-    "available_now": "Available now",
-    "responds_under_1min": "Usually responds in under a minute",
-    "responds_in": "Usually responds in {minutes} min",
-    "rating": "{rating}★ from {count:,} reviews",
-    "red_seal": "Red Seal certified",
-    "years_experience": "{years} years experience",
-    "new_on_mechmatch": "New on mechmatch",
-}
-# Singular forms: used instead of REASON_TEMPLATES when the param named here equals 1.
-REASON_TEMPLATES_ONE: dict[str, str] = {
-    "rating": "{rating}★ from {count:,} review",
-    "years_experience": "{years} year experience",
-}
-REASON_PLURAL_PARAM: dict[str, str] = {"rating": "count", "years_experience": "years", "responds_in": "minutes"}
-
-ReasonKey = tuple[str, dict[str, Any]]
-
-
-def service_names(slugs: Iterable[str], language: str = "en") -> list[str]:
-    """Taxonomy labels for slugs; a slug the taxonomy does not know is shown as is."""
-    return [label(s, language) if s in SERVICE_BY_SLUG else s for s in slugs]
-
-
-def reason_text(code: str, params: dict[str, Any] | None = None) -> str:
-    """The English text of one reason, from REASON_TEMPLATES."""
-    params = dict(params or {})
-    count_param = REASON_PLURAL_PARAM.get(code)
-    template = REASON_TEMPLATES[code]
-    if count_param is not None and params.get(count_param) == 1:
-        template = REASON_TEMPLATES_ONE.get(code, template)
-    if "services" in params:
-        params["services"] = ", ".join(service_names(params["services"]))
-    return template.format(**params)
+# Every human reason is a (code, params) from core.reasons; the English text is rendered there.
 
 
 def _km_key(km: float) -> ReasonKey:
@@ -216,7 +175,7 @@ class ScoredMatch:
     is_new: bool
     is_favourite: bool
     candidate: Candidate = field(repr=False)
-    # (code, params) for each entry of `reasons`, same order; see REASON_TEMPLATES.
+    # (code, params) for each entry of `reasons`, same order; see core.reasons.
     reason_keys: tuple[ReasonKey, ...] = ()
 
 
@@ -238,11 +197,15 @@ def distance_points(km: float | None, prefer_local: bool, policy: ScoringPolicy 
     return policy.distance_max_remote * math.exp(-km / policy.distance_scale_remote_km)
 
 
-def _is_new(candidate: Candidate, now: datetime, policy: ScoringPolicy) -> bool:
-    if candidate.approved_at is None:
+def is_new_mechanic(
+    approved_at: datetime | None, completed_sessions: int, now: datetime, policy: ScoringPolicy = DEFAULT_POLICY
+) -> bool:
+    """New to the platform: approved under policy.new_mechanic_days ago, with fewer than
+    policy.new_mechanic_max_sessions sessions. The one rule, for the ranking and for dispatch."""
+    if approved_at is None:
         return False
-    age_days = (now - candidate.approved_at).total_seconds() / 86400
-    return age_days < policy.new_mechanic_days and candidate.completed_sessions < policy.new_mechanic_max_sessions
+    age_days = (now - approved_at).total_seconds() / 86400
+    return age_days < policy.new_mechanic_days and completed_sessions < policy.new_mechanic_max_sessions
 
 
 def score(
@@ -351,7 +314,7 @@ def score(
         policy.active_session_penalty * max(0, candidate.active_sessions)
         + min(policy.recent_offer_penalty_max, policy.recent_offer_penalty * max(0, candidate.recent_offers))
     )
-    is_new = _is_new(candidate, now, policy)
+    is_new = is_new_mechanic(candidate.approved_at, candidate.completed_sessions, now, policy)
     b["new"] = policy.new_mechanic_boost if is_new else 0.0
     if is_new and explain:
         reasons.append((8, "new_on_mechmatch", {}))

@@ -30,6 +30,7 @@ from mechmatch.dispatch.selectors import (
     request_get_for_user,
     request_waiting_snapshot,
 )
+from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.mechanics.selectors import mechanic_for_user
 
@@ -85,6 +86,11 @@ class VehicleOut(Schema):
     vin: str
 
 
+class ReasonCodeOut(Schema):
+    code: str
+    params: dict[str, Any]
+
+
 class OfferSummaryOut(Schema):
     id: int
     mechanicId: int
@@ -93,7 +99,8 @@ class OfferSummaryOut(Schema):
     status: str
     matchScore: float | None
     distanceKm: float | None
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why this mechanic was asked, in the reader's language")
+    reasonCodes: list[ReasonCodeOut]
     offeredAt: datetime
     expiresAt: datetime
     respondedAt: datetime | None
@@ -148,7 +155,8 @@ class MechanicOfferOut(Schema):
     customerRegion: str
     distanceKm: float | None
     matchScore: float | None
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why this mechanic was asked, in the reader's language")
+    reasonCodes: list[ReasonCodeOut]
     offeredAt: datetime
     expiresAt: datetime
     extendedCount: int
@@ -257,7 +265,8 @@ def _request_out(r: SessionRequest, viewer: User) -> dict[str, Any]:
                 "status": o.status,
                 "matchScore": o.score,
                 "distanceKm": o.distance_km,
-                "reasons": o.reasons,
+                "reasons": stored_reasons_localised(o.reason_codes),
+                "reasonCodes": o.reason_codes,
                 "offeredAt": o.offered_at,
                 "expiresAt": o.expires_at,
                 "respondedAt": o.responded_at,
@@ -295,7 +304,8 @@ def _offer_out(o: Offer) -> dict[str, Any]:
         "customerRegion": r.region,
         "distanceKm": o.distance_km,
         "matchScore": o.score,
-        "reasons": o.reasons,
+        "reasons": stored_reasons_localised(o.reason_codes),
+        "reasonCodes": o.reason_codes,
         "offeredAt": o.offered_at,
         "expiresAt": o.expires_at,
         "extendedCount": o.extended_count,

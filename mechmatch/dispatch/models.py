@@ -146,7 +146,8 @@ class Offer(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     score = models.FloatField(null=True, blank=True)
-    reasons = models.JSONField(default=list, blank=True)
+    # Why this mechanic was asked, as [{"code", "params"}] (core.reasons), rendered in the reader's language.
+    reason_codes = models.JSONField(default=list, blank=True)
     distance_km = models.FloatField(null=True, blank=True)
     offered_at = models.DateTimeField()
     expires_at = models.DateTimeField()

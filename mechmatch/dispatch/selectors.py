@@ -6,13 +6,13 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mechmatch.accounts.models import User
 from mechmatch.dispatch.events import CHANNEL_RE
 from mechmatch.dispatch.models import Consultation, Offer, SessionRequest
+from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.mechanics.selectors import mechanic_eligible_qs, mechanic_for_user
 
@@ -53,16 +53,6 @@ def mechanic_open_offer_counts(mechanic_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("mechanic_id", "n")
     )
-
-
-def mechanic_is_new(mechanic: Mechanic, now: datetime | None = None) -> bool:
-    """New to the platform: approved within NEW_MECHANIC_DAYS and few completed sessions
-    (the same rule as the ranking core's "New" label)."""
-    now = now or timezone.now()
-    if mechanic.approved_at is None:
-        return False
-    recent = mechanic.approved_at >= now - timedelta(days=settings.NEW_MECHANIC_DAYS)
-    return recent and mechanic.completed_sessions < settings.NEW_MECHANIC_SESSIONS
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,10 +105,10 @@ def channel_authorized(*, user: User, channel: str) -> bool:
         return False
     kind, ident = match.group(1), int(match.group(2))
     if kind == "request":
-        qs = SessionRequest.objects.filter(pk=ident)
-        return qs.exists() if user.is_operator else qs.filter(customer=user).exists()
-    qs = Mechanic.objects.filter(pk=ident)
-    return qs.exists() if user.is_operator else qs.filter(user=user).exists()
+        requests = SessionRequest.objects.filter(pk=ident)
+        return requests.exists() if user.is_operator else requests.filter(customer=user).exists()
+    mechanics = Mechanic.objects.filter(pk=ident)
+    return mechanics.exists() if user.is_operator else mechanics.filter(user=user).exists()
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,8 +304,8 @@ def request_waiting_snapshot(request: SessionRequest, now: datetime | None = Non
         "choices": request_choices(request, offers),
         "assignedMechanic": None,
     }
-    if request.assigned_mechanic_id:
-        assigned = request.assigned_mechanic
+    assigned = request.assigned_mechanic if request.assigned_mechanic_id else None
+    if assigned is not None:
         snapshot["assignedMechanic"] = {"id": assigned.pk, "displayName": assigned.display_name}
     return snapshot
 
@@ -359,7 +349,8 @@ def request_alternatives(request: SessionRequest, limit: int = 5) -> list[dict[s
                 "displayName": mechanic.display_name,
                 "score": c.get("score"),
                 "distanceKm": c.get("distanceKm"),
-                "reasons": c.get("reasons", []),
+                "reasons": stored_reasons_localised(c.get("reasonCodes", [])),  # in the active language
+                "reasonCodes": c.get("reasonCodes", []),
             }
         )
         if len(out) >= limit:

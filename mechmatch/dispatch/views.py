@@ -21,7 +21,6 @@ from mechmatch.dispatch.selectors import (
     offer_history_for_mechanic,
     offer_list_for_mechanic,
 )
-from mechmatch.matching.reasons import reasons_from_text
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.mechanics.selectors import mechanic_for_user
 
@@ -34,10 +33,8 @@ def _mechanic(request: HttpRequest) -> Mechanic:
 
 
 def _offers_context(mechanic: Mechanic) -> dict:
+    # Offers keep reason codes; the template shows them in the mechanic's language.
     offers = offer_list_for_mechanic(mechanic=mechanic)
-    for offer in offers:
-        # Offers store the English reasons; shown in the mechanic's language.
-        offer.reasons_shown = reasons_from_text(offer.reasons or [])
     return {
         "mechanic": mechanic,
         "offers": [o for o in offers if o.status == Offer.Status.OPEN],

@@ -15,7 +15,7 @@ from mechmatch.customers.selectors import favourite_list, vehicle_list
 from mechmatch.customers.services import customer_profile_for
 from mechmatch.journey.models import Intake
 from mechmatch.matching.reasons import reasons_localised
-from mechmatch.matching.services import PreviewResult, match_preview, mechanic_directory_list
+from mechmatch.matching.services import MatchQuery, PreviewResult, match_preview, mechanic_directory_list
 
 NEAR_YOU_KM = 50
 
@@ -127,7 +127,7 @@ class PreviewView:
 def preview_for_intake(*, intake: Intake) -> PreviewView:
     """Runs the matching preview for a READY intake (matching records `preview_shown`)."""
     try:
-        result = match_preview(
+        query = MatchQuery(
             concern=intake.concern,
             make=intake.make,
             model=intake.model,
@@ -139,8 +139,8 @@ def preview_for_intake(*, intake: Intake) -> PreviewView:
             postal_code=intake.postal_code,
             region=intake.region,
             prefer_local=intake.prefer_local,
-            customer_user=intake.user,
         )
+        result = match_preview(query, customer_user=intake.user)
     except ValidationError as exc:
         return PreviewView(result=None, error=" ".join(exc.messages))
     cards = [card_from_match(m, result.display) for m in result.matches]

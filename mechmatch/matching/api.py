@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import AfterValidator, Field
 
+from mechmatch.accounts.models import User
 from mechmatch.accounts.services import token_authenticate
 from mechmatch.core.postal import normalize_country
 from mechmatch.core.ranking import ScoredMatch
@@ -23,6 +24,7 @@ from mechmatch.matching.reasons import reasons_localised, summary_localised
 from mechmatch.matching.selectors import mechanic_public_profile, photo_url
 from mechmatch.matching.services import (
     MAX_CONCERN_LENGTH,
+    MatchQuery,
     concern_analyse,
     keyword_labels,
     match_preview,
@@ -35,14 +37,14 @@ router = Router(tags=["matching"])
 # --------------------------------------------------------------------------- helpers
 
 
-def _optional_user(request: HttpRequest) -> Any:
+def _optional_user(request: HttpRequest) -> User | None:
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         user = token_authenticate(header[7:].strip())
         if user is not None:
             return user
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+    session_user = getattr(request, "user", None)
+    return session_user if isinstance(session_user, User) and session_user.is_authenticated else None
 
 
 def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
@@ -216,21 +218,21 @@ _PREVIEW_FIELDS = {
 @router.post("/matching/preview", response={200: PreviewOut, 400: ErrorOut}, auth=None)
 def matching_preview(request: HttpRequest, payload: PreviewIn):
     vehicle = payload.vehicle or VehicleIn()
+    query = MatchQuery(
+        concern=payload.concern,
+        make=vehicle.make,
+        model=vehicle.model,
+        year=vehicle.year,
+        request_type=payload.requestType,
+        requested_brand=payload.requestedBrand,
+        country=payload.customerCountry,
+        city=payload.customerCity,
+        postal_code=payload.customerPostalCode,
+        region=payload.customerRegion,
+        prefer_local=payload.preferLocalMechanic,
+    )
     try:
-        result = match_preview(
-            concern=payload.concern,
-            make=vehicle.make,
-            model=vehicle.model,
-            year=vehicle.year,
-            request_type=payload.requestType,
-            requested_brand=payload.requestedBrand,
-            country=payload.customerCountry,
-            city=payload.customerCity,
-            postal_code=payload.customerPostalCode,
-            region=payload.customerRegion,
-            prefer_local=payload.preferLocalMechanic,
-            customer_user=_optional_user(request),
-        )
+        result = match_preview(query, customer_user=_optional_user(request))
     except ValidationError as exc:
         raise _renamed(exc, _PREVIEW_FIELDS) from exc
     display = result.display

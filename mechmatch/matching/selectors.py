@@ -11,16 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import h3
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from mechmatch.core.ranking import Candidate
+from mechmatch.core.ranking import DEFAULT_POLICY, Candidate, ScoringPolicy, is_new_mechanic
 from mechmatch.core.taxonomy import SERVICE_BY_SLUG, label, sort_slugs
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService
 from mechmatch.mechanics.selectors import mechanic_eligible_qs, review_list_recent
+
+
+def scoring_policy() -> ScoringPolicy:
+    """The policy every use case ranks with unless given another: the core defaults, with the
+    "new mechanic" rule from settings, so the ranking and dispatch share one definition."""
+    return DEFAULT_POLICY.with_overrides(
+        new_mechanic_days=settings.NEW_MECHANIC_DAYS, new_mechanic_max_sessions=settings.NEW_MECHANIC_SESSIONS
+    )
+
+
+def mechanic_is_new(mechanic: Mechanic, now: datetime) -> bool:
+    """The ranking's "new mechanic" rule for a mechanic row (dispatch labels and caps them)."""
+    return is_new_mechanic(mechanic.approved_at, mechanic.completed_sessions, now, scoring_policy())
 
 
 @dataclass(frozen=True, slots=True)

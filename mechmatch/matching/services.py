@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext
 
+from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.concerns import ConcernAnalysis, analyse_concern
 from mechmatch.core.geo import haversine_km
 from mechmatch.core.ranking import (
-    DEFAULT_POLICY,
     MatchCriteria,
     ScoredMatch,
     ScoringPolicy,
@@ -43,6 +43,7 @@ from mechmatch.matching.selectors import (
     mechanic_candidates_by_ids,
     mechanic_candidates_near,
     mechanic_display_rows,
+    scoring_policy,
 )
 from mechmatch.mechanics.selectors import mechanic_eligible_qs
 
@@ -51,6 +52,25 @@ CLOSEST_SIZE = 5
 LOCAL_ALTERNATIVES_SIZE = 3
 REQUEST_TYPES = ("general", "brand_specialist")
 MAX_CONCERN_LENGTH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class MatchQuery:
+    """What the customer needs and where they are: the one input of the preview and of the
+    routing dispatch does, so both rank on the same facts. Domain names; the API edge and
+    the pages build it from their own fields."""
+
+    concern: str
+    country: str
+    make: str | None = None
+    model: str | None = None
+    year: int | None = None
+    request_type: str = "general"
+    requested_brand: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    region: str | None = None
+    prefer_local: bool = True
 
 
 @dataclass(slots=True)
@@ -114,7 +134,7 @@ def customer_locate(*, country: str, city: str = "", postal_code: str = "", regi
     )
 
 
-def _saved_location(user: Any) -> Location | None:
+def _saved_location(user: User | None) -> Location | None:
     profile = _customer_profile(user)
     if profile is None or profile.latitude is None or profile.longitude is None:
         return None
@@ -128,13 +148,13 @@ def _saved_location(user: Any) -> Location | None:
     )
 
 
-def _customer_profile(user: Any) -> CustomerProfile | None:
-    if user is None or not getattr(user, "is_authenticated", False):
+def _customer_profile(user: User | None) -> CustomerProfile | None:
+    if user is None:
         return None
     return CustomerProfile.objects.filter(user=user).first()
 
 
-def _favourites(user: Any) -> frozenset[int]:
+def _favourites(user: User | None) -> frozenset[int]:
     profile = _customer_profile(user)
     return frozenset(favourite_mechanic_ids(customer=profile)) if profile else frozenset()
 
@@ -157,33 +177,27 @@ def _resolve_brand(
 
 
 def _ranked(
-    *,
-    concern: str,
-    make: str | None,
-    request_type: str,
-    requested_brand: str | None,
-    country: str,
-    city: str | None,
-    postal_code: str | None,
-    region: str | None,
-    prefer_local: bool,
-    customer_user: Any,
-    policy: ScoringPolicy,
+    query: MatchQuery, customer_user: User | None, policy: ScoringPolicy
 ) -> tuple[MatchCriteria, Location, list[str], list[ScoredMatch]]:
-    analysis = concern_analyse(description=concern)
+    analysis = concern_analyse(description=query.concern)
     brand = _resolve_brand(
-        request_type=request_type, requested_brand=requested_brand, make=make, concern_brands=analysis.brands
+        request_type=query.request_type,
+        requested_brand=query.requested_brand,
+        make=query.make,
+        concern_brands=analysis.brands,
     )
-    location = customer_locate(country=country, city=city or "", postal_code=postal_code or "", region=region or "")
+    location = customer_locate(
+        country=query.country, city=query.city or "", postal_code=query.postal_code or "", region=query.region or ""
+    )
     favourites = _favourites(customer_user)
     criteria = MatchCriteria(
-        request_type=request_type,
+        request_type=query.request_type,
         requested_brand=brand,
         keywords=tuple(analysis.keywords),
         lat=location.lat,
         lon=location.lon,
         country=location.country,
-        prefer_local=prefer_local,
+        prefer_local=query.prefer_local,
         favourite_ids=favourites,
         now=datetime.now(UTC),
     )
@@ -259,37 +273,12 @@ def _fallback(ranked: list[ScoredMatch], criteria: MatchCriteria, policy: Scorin
 
 
 def match_preview(
-    *,
-    concern: str,
-    make: str | None = None,
-    model: str | None = None,
-    year: int | None = None,
-    request_type: str = "general",
-    requested_brand: str | None = None,
-    country: str,
-    city: str | None = None,
-    postal_code: str | None = None,
-    region: str | None = None,
-    prefer_local: bool = True,
-    customer_user: Any = None,
-    policy: ScoringPolicy | None = None,
+    query: MatchQuery, *, customer_user: User | None = None, policy: ScoringPolicy | None = None
 ) -> PreviewResult:
     """The best mechanics for this concern, car and place, with why, and what to do when the
     ideal match does not exist (no local mechanic, specialist far away, nobody online)."""
-    policy = policy or DEFAULT_POLICY
-    criteria, location, keywords, ranked = _ranked(
-        concern=concern,
-        make=make,
-        request_type=request_type,
-        requested_brand=requested_brand,
-        country=country,
-        city=city,
-        postal_code=postal_code,
-        region=region,
-        prefer_local=prefer_local,
-        customer_user=customer_user,
-        policy=policy,
-    )
+    policy = policy or scoring_policy()
+    criteria, location, keywords, ranked = _ranked(query, customer_user, policy)
     top = [explained(m, criteria, policy) for m in ranked[:PREVIEW_SIZE]]
     fallback = _fallback(ranked, criteria, policy)
     fallback.closest = [explained(m, criteria, policy) for m in fallback.closest]
@@ -305,7 +294,7 @@ def match_preview(
         requested_brand=criteria.requested_brand,
         display=mechanic_display_rows(shown),
     )
-    if customer_user is not None and getattr(customer_user, "is_authenticated", False):
+    if customer_user is not None:
         event_record(
             "preview_shown",
             user=customer_user,
@@ -319,41 +308,22 @@ def match_preview(
 
 
 def match_for_request(
+    query: MatchQuery,
     *,
-    concern: str,
-    make: str | None,
-    model: str | None,
-    year: int | None,
-    request_type: str,
-    requested_brand: str | None,
-    country: str,
-    city: str | None,
-    postal_code: str | None,
-    region: str | None,
-    prefer_local: bool,
-    customer_user: Any = None,
+    customer_user: User | None = None,
     exclude_mechanic_ids: Iterable[int] = (),
     limit: int = 10,
     policy: ScoringPolicy | None = None,
 ) -> list[ScoredMatch]:
-    """Ranked mechanics for dispatch, by the same pipeline as the preview. Each ScoredMatch has
-    mechanic_id, score, breakdown, reasons and distance_km. Raises ValidationError like the preview."""
-    criteria, _, _, ranked = _ranked(
-        concern=concern,
-        make=make,
-        request_type=request_type or "general",
-        requested_brand=requested_brand,
-        country=country,
-        city=city,
-        postal_code=postal_code,
-        region=region,
-        prefer_local=bool(prefer_local),
-        customer_user=customer_user,
-        policy=policy or DEFAULT_POLICY,
-    )
+    """Ranked mechanics for dispatch, by the same pipeline as the preview, explained (reasons
+    and their keys). Raises ValidationError like the preview."""
+    policy = policy or scoring_policy()
+    # A request stored without a type is a general one (the preview insists on a valid type).
+    query = replace(query, request_type=query.request_type or "general")
+    criteria, _, _, ranked = _ranked(query, customer_user, policy)
     excluded = set(exclude_mechanic_ids or ())
     chosen = [m for m in ranked if m.mechanic_id not in excluded][: max(0, int(limit))]
-    return [explained(m, criteria, policy or DEFAULT_POLICY) for m in chosen]
+    return [explained(m, criteria, policy) for m in chosen]
 
 
 # --------------------------------------------------------------------------- directory
@@ -393,12 +363,12 @@ def mechanic_directory_list(
     postal_code: str | None = None,
     city: str | None = None,
     region: str | None = None,
-    customer_user: Any = None,
+    customer_user: User | None = None,
     policy: ScoringPolicy | None = None,
 ) -> DirectoryPage:
     """Browse & select. Distance-bounded or distance-sorted listings read only the H3 cells
     around the customer; rating and experience listings are plain indexed ORDER BY + LIMIT."""
-    policy = policy or DEFAULT_POLICY
+    policy = policy or scoring_policy()
     if sort not in DIRECTORY_SORTS:
         raise ValidationError({"sort": f"Choose one of {', '.join(DIRECTORY_SORTS)}."})
     if page < 1:

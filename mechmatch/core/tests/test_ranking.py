@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mechmatch.core.ranking import (
-    REASON_TEMPLATES,
     Candidate,
     MatchCriteria,
     ScoringPolicy,
@@ -16,9 +15,9 @@ from mechmatch.core.ranking import (
     distance_points,
     format_match_reasons,
     rank,
-    reason_text,
     score,
 )
+from mechmatch.core.reasons import REASON_TEMPLATES, reason_text
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TORONTO = (43.6442, -79.3963)

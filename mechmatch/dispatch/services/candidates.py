@@ -6,17 +6,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 
+from mechmatch.core.reasons import ReasonKey, reasons_from_json, reasons_to_json
 from mechmatch.dispatch.models import SessionRequest
-from mechmatch.dispatch.selectors import (
-    mechanic_available_qs,
-    mechanic_is_new,
-    mechanic_load_map,
-    mechanic_open_offer_counts,
-)
+from mechmatch.dispatch.selectors import mechanic_available_qs, mechanic_load_map, mechanic_open_offer_counts
 from mechmatch.dispatch.services.common import _distance
+from mechmatch.matching.selectors import mechanic_is_new
+from mechmatch.matching.services import MatchQuery, match_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -25,16 +24,31 @@ logger = logging.getLogger(__name__)
 class _Candidate:
     mechanic_id: int
     score: float | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[ReasonKey] = field(default_factory=list)
     distance_km: float | None = None
     is_new: bool = False
 
+    def as_match_score(self) -> dict[str, Any]:
+        """This candidate as the request's match_scores keeps it."""
+        return {
+            "mechanicId": self.mechanic_id,
+            "score": self.score,
+            "reasonCodes": reasons_to_json(self.reasons),
+            "distanceKm": self.distance_km,
+        }
+
+    @classmethod
+    def from_match_score(cls, row: dict[str, Any]) -> _Candidate:
+        return cls(
+            mechanic_id=row["mechanicId"],
+            score=row.get("score"),
+            reasons=reasons_from_json(row.get("reasonCodes", [])),
+            distance_km=row.get("distanceKm"),
+        )
+
 
 def _match(request: SessionRequest, *, exclude: set[int] | tuple[int, ...] = (), limit: int = 10) -> list[_Candidate]:
-    # Imported here: the matching engine is a separate app that depends on nothing of ours.
-    from mechmatch.matching.services import match_for_request
-
-    results = match_for_request(
+    query = MatchQuery(
         concern=request.concern,
         make=request.vehicle_make,
         model=request.vehicle_model,
@@ -46,29 +60,24 @@ def _match(request: SessionRequest, *, exclude: set[int] | tuple[int, ...] = (),
         postal_code=request.postal_code,
         region=request.region,
         prefer_local=request.prefer_local,
-        customer_user=request.customer,
-        exclude_mechanic_ids=tuple(exclude),
-        limit=limit,
     )
-    out = []
-    for r in results:
-        distance = getattr(r, "distance_km", None)
-        out.append(
-            _Candidate(
-                mechanic_id=int(r.mechanic_id),
-                score=round(float(r.score), 2) if getattr(r, "score", None) is not None else None,
-                reasons=[str(x) for x in (getattr(r, "reasons", None) or [])],
-                distance_km=round(float(distance), 1) if distance is not None else None,
-                is_new=bool(getattr(r, "is_new", False)),
-            )
+    results = match_for_request(query, customer_user=request.customer, exclude_mechanic_ids=tuple(exclude), limit=limit)
+    return [
+        _Candidate(
+            mechanic_id=r.mechanic_id,
+            score=round(r.score, 2),
+            reasons=list(r.reason_keys),
+            distance_km=round(r.distance_km, 1) if r.distance_km is not None else None,
+            is_new=r.is_new,
         )
-    return out
+        for r in results
+    ]
 
 
 def _fair_pick(request: SessionRequest, candidates: list[_Candidate], *, limit: int, now: datetime) -> list[_Candidate]:
     """Keep the best `limit` candidates who can take the request now: available, not in a
     session, not already holding many open offers; new mechanics get at most their share of
-    the places and carry a "New" label."""
+    the places and carry the "new" reason."""
     offered = set(request.offers.values_list("mechanic_id", flat=True))
     ids = [c.mechanic_id for c in candidates if c.mechanic_id not in offered]
     mechanics = {m.pk: m for m in mechanic_available_qs().filter(pk__in=ids)}
@@ -93,8 +102,8 @@ def _fair_pick(request: SessionRequest, candidates: list[_Candidate], *, limit: 
             if new_count >= new_cap:
                 continue
             new_count += 1
-            if "New" not in c.reasons:
-                c.reasons = [*c.reasons, "New"]
+            if ("new", {}) not in c.reasons:
+                c.reasons = [*c.reasons, ("new", {})]
         c.is_new = is_new
         if c.distance_km is None:
             c.distance_km = _distance(request, mechanic)
@@ -128,11 +137,13 @@ def _candidates_wide(request: SessionRequest, now: datetime) -> list[_Candidate]
         .order_by("-last_seen_at", "id")
         .values_list("pk", flat=True)[: cap * 2]
     )
-    candidates = ranked + [_Candidate(mechanic_id=pk, reasons=["Available now"]) for pk in rest]
+    candidates = ranked + [_Candidate(mechanic_id=pk, reasons=[("available_now", {})]) for pk in rest]
     return _fair_pick(request, candidates, limit=cap, now=now)
 
 
 def _candidates_workshop(request: SessionRequest, now: datetime) -> list[_Candidate]:
+    if request.workshop_id is None:  # never at creation (a workshop is required); nobody is from no workshop
+        return []
     ids = mechanic_available_qs().filter(workshop_id=request.workshop_id).values_list("pk", flat=True)
-    candidates = [_Candidate(mechanic_id=pk, reasons=["From the customer's chosen workshop"]) for pk in ids]
+    candidates = [_Candidate(mechanic_id=pk, reasons=[("chosen_workshop", {})]) for pk in ids]
     return _fair_pick(request, candidates, limit=settings.BROADCAST_CAP, now=now)

@@ -116,6 +116,7 @@ def _customer_ref(request: SessionRequest) -> User:
 
 
 def _distance(request: SessionRequest, mechanic: Mechanic) -> float | None:
-    if None in (request.latitude, request.longitude, mechanic.latitude, mechanic.longitude):
+    lat, lon, mechanic_lat, mechanic_lon = request.latitude, request.longitude, mechanic.latitude, mechanic.longitude
+    if lat is None or lon is None or mechanic_lat is None or mechanic_lon is None:
         return None
-    return round(haversine_km(request.latitude, request.longitude, mechanic.latitude, mechanic.longitude), 1)
+    return round(haversine_km(lat, lon, mechanic_lat, mechanic_lon), 1)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import F
 
+from mechmatch.core.reasons import ReasonKey, reasons_to_json
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest
 from mechmatch.dispatch.services.candidates import _Candidate
 from mechmatch.dispatch.services.common import _customer_ref, _distance, _fold_response_time, _Stale, _tell_mechanic
@@ -27,7 +28,7 @@ def _offers_create(
             mechanic_id=c.mechanic_id,
             kind=kind,
             score=c.score,
-            reasons=c.reasons,
+            reason_codes=reasons_to_json(c.reasons),
             distance_km=c.distance_km,
             offered_at=now,
             expires_at=expires,
@@ -60,16 +61,13 @@ def _offers_create(
     return offers
 
 
-def _offer_exclusive(request: SessionRequest, mechanic: Mechanic, now: datetime, reasons: list[str]) -> Offer:
+def _offer_exclusive(request: SessionRequest, mechanic: Mechanic, now: datetime, reasons: list[ReasonKey]) -> Offer:
+    """The personal offer, with `reasons` first and then what the routing's ranking said of them."""
     scored = next(
         (c for c in (request.match_scores or {}).get("candidates", []) if c.get("mechanicId") == mechanic.pk), None
     )
-    candidate = _Candidate(
-        mechanic_id=mechanic.pk,
-        score=scored.get("score") if scored else None,
-        reasons=[*reasons, *(scored.get("reasons", []) if scored else [])],
-        distance_km=scored.get("distanceKm") if scored else _distance(request, mechanic),
-    )
+    candidate = _Candidate.from_match_score(scored) if scored else _Candidate(mechanic_id=mechanic.pk)
+    candidate.reasons = [*reasons, *candidate.reasons]
     if candidate.distance_km is None:
         candidate.distance_km = _distance(request, mechanic)
     return _offers_create(

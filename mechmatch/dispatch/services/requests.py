@@ -173,10 +173,7 @@ def request_create(
         logger.warning("matching failed while creating a %s request", routing_type, exc_info=True)
     request.match_scores = {
         "routedAt": now.isoformat(),
-        "candidates": [
-            {"mechanicId": c.mechanic_id, "score": c.score, "reasons": c.reasons, "distanceKm": c.distance_km}
-            for c in candidates
-        ],
+        "candidates": [c.as_match_score() for c in candidates],
     }
 
     try:

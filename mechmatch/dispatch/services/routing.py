@@ -29,10 +29,8 @@ def _next_due(request: SessionRequest) -> datetime | None:
 def _route_exclusive(
     request: SessionRequest, mechanic: Mechanic, now: datetime, *, kind: str, actor: User | None = None
 ) -> None:
-    reasons = (
-        ["The customer chose you"] if request.routing_type == Routing.SELECTED else ["You are the customer's favourite"]
-    )
-    offer = _offer_exclusive(request, mechanic, now, reasons)
+    why = "customer_chose_you" if request.routing_type == Routing.SELECTED else "customer_favourite"
+    offer = _offer_exclusive(request, mechanic, now, [(why, {})])
     _transition(
         request,
         kind=kind,

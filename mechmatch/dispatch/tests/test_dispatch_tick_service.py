@@ -9,6 +9,7 @@ from mechmatch.dispatch import services
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest, StreamEvent
 from mechmatch.dispatch.tests.factories import lapse, request_for
 from mechmatch.funnel.models import FunnelEvent
+from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.testing import make_customer, make_mechanic
 
@@ -128,8 +129,18 @@ def test_smart_broadcast_skips_busy_mechanics_and_caps_new_ones(customer, window
     assert busy.pk not in offered
     new_offered = [o for mid, o in offered.items() if mid in {m.pk for m in newcomers}]
     assert len(new_offered) == 2
-    assert all("New" in o.reasons for o in new_offered)
+    assert all("New" in stored_reasons_localised(o.reason_codes, "en") for o in new_offered)
     assert {m.pk for m in veterans} <= set(offered)
+
+
+def test_who_is_new_to_dispatch_follows_the_setting_the_ranking_uses(customer, windows):
+    windows.NEW_MECHANIC_DAYS = 0
+    newcomers = [make_mechanic(brands=["Honda"], completed_sessions=0, reviews=0) for _ in range(5)]
+    request = request_for(customer.user)
+    offers = list(request.offers.all())
+    # Nobody counts as new, so nobody is capped or labelled as such.
+    assert {o.mechanic_id for o in offers} == {m.pk for m in newcomers}
+    assert not any("New" in stored_reasons_localised(o.reason_codes, "en") for o in offers)
 
 
 def test_a_timer_that_says_later_is_pulled_in_by_a_due_offer(customer, mechanic, windows):

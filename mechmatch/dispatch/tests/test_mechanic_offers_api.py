@@ -92,3 +92,15 @@ def test_shift_and_stats(customer, mechanic, mechanic_api, windows):
     assert response.json() == {"online": False, "withdrawnOffers": 0}
     response = mechanic_api.post("/api/mechanic/shift", {"online": "maybe"}, content_type="application/json")
     assert response.status_code == 422
+
+
+def test_offer_reasons_come_in_the_readers_language_beside_their_codes(customer, mechanic, mechanic_api, windows):
+    request_for(customer.user, routing="selected", selected=mechanic)
+    english = mechanic_api.get("/api/mechanic/offers").json()[0]
+    french = mechanic_api.get("/api/mechanic/offers", HTTP_ACCEPT_LANGUAGE="fr-ca").json()[0]
+    assert english["reasonCodes"][0] == {"code": "customer_chose_you", "params": {}}
+    assert english["reasons"][:2] == ["The customer chose you", "Honda specialist"]
+    assert french["reasons"][:2] == ["Choisi par le client", "Spécialiste Honda"]
+    assert "Disponible maintenant" in french["reasons"]
+    assert french["reasonCodes"] == english["reasonCodes"]
+    assert len(french["reasons"]) == len(french["reasonCodes"])

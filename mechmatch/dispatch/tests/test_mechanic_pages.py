@@ -80,3 +80,12 @@ def test_customers_get_404_on_mechanic_pages(customer):
     client.login(email=customer.user.email, password=PASSWORD)
     assert client.get("/mechanic/offers/").status_code == 404
     assert Client().get("/mechanic/offers/").status_code == 302
+
+
+def test_the_offers_page_gives_the_reasons_in_the_mechanics_language(browser, customer, mechanic, windows):
+    request_for(customer.user, routing="selected", selected=mechanic)
+    english = browser.get("/mechanic/offers/").content.decode()
+    french = browser.get("/mechanic/offers/", HTTP_ACCEPT_LANGUAGE="fr-ca").content.decode()
+    assert "<li>The customer chose you</li>" in english
+    assert "<li>Choisi par le client</li>" in french and "<li>Spécialiste Honda</li>" in french
+    assert "The customer chose you" not in french

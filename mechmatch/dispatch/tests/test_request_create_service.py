@@ -8,6 +8,7 @@ from mechmatch.dispatch import services
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest, StreamEvent
 from mechmatch.dispatch.tests.factories import request_for
 from mechmatch.funnel.models import FunnelEvent
+from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.testing import make_mechanic
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_a_selected_request_offers_only_the_chosen_mechanic_an_exclusive_window(
     window = (offers[0].expires_at - offers[0].offered_at).total_seconds()
     assert window == 300
     assert request.fallback_due_at == offers[0].expires_at
-    assert "The customer chose you" in offers[0].reasons
+    assert "The customer chose you" in stored_reasons_localised(offers[0].reason_codes, "en")
     assert FunnelEvent.objects.filter(name="request_created", request_id=request.pk).count() == 1
 
 
@@ -105,7 +106,7 @@ def test_priority_broadcast_gives_the_favourite_the_exclusive_window(customer, m
     request = request_for(customer.user, routing="priority_broadcast", selected=mechanic)
     assert request.status == "pending"
     assert request.offers.get().kind == "exclusive"
-    assert "You are the customer's favourite" in request.offers.get().reasons
+    assert "You are the customer's favourite" in stored_reasons_localised(request.offers.get().reason_codes, "en")
 
 
 def test_creation_writes_history_and_a_stream_event(customer, mechanic, windows):

@@ -137,3 +137,15 @@ def test_the_endpoints_are_in_the_openapi_schema(customer_api):
         "/api/events/poll",
     ):
         assert path in paths, path
+
+
+def test_offers_and_alternatives_give_reasons_in_the_readers_language(customer, customer_api, mechanic, windows):
+    other = make_mechanic(brands=["Honda"])
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    services.dispatch_tick(now=lapse(request))
+    detail = customer_api.get(f"{URL}/{request.pk}", HTTP_ACCEPT_LANGUAGE="fr-ca").json()
+    assert detail["offers"][0]["reasons"][0] == "Choisi par le client"
+    assert detail["offers"][0]["reasonCodes"][0] == {"code": "customer_chose_you", "params": {}}
+    alternative = next(a for a in detail["alternatives"] if a["mechanicId"] == other.pk)
+    assert "Spécialiste Honda" in alternative["reasons"]
+    assert {"code": "brand_specialist", "params": {"brand": "Honda"}} in alternative["reasonCodes"]

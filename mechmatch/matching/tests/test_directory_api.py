@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,7 +14,7 @@ URL = "/api/mechanics"
 TORONTO = {"customerCountry": "CA", "customerPostalCode": "M5V 2T6"}
 
 
-def browse(client: Client | None = None, **params):
+def browse(client: Client | None = None, /, **params: Any):
     return (client or Client()).get(URL, {k: v for k, v in params.items() if v is not None})
 
 

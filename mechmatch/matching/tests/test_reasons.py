@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.utils import translation
 
-from mechmatch.core.ranking import Candidate, MatchCriteria, score
+from mechmatch.core.ranking import Candidate, MatchCriteria, ScoredMatch, score
+from mechmatch.core.reasons import REASON_TEMPLATES, ReasonKey, reason_text, reasons_to_json
 from mechmatch.matching.reasons import (
     TEMPLATES,
-    reason_key_from_text,
-    reasons_from_text,
     reasons_localised,
+    stored_reasons_localised,
     summary_localised,
 )
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def _match(**overrides):
+def _match(**overrides: Any) -> ScoredMatch:
     candidate = replace(
         Candidate(
             id=1,
@@ -71,7 +72,7 @@ def test_french_rendering_of_every_reason():
 
 
 def test_other_reasons_in_french():
-    keys = [
+    keys: list[ReasonKey] = [
         ("brand_master", {"brand": "Honda"}),
         ("distance_under_1km", {}),
         ("distance_km", {"km": 1234}),
@@ -119,15 +120,44 @@ def test_every_template_has_a_french_translation():
         assert reasons_localised([(code, params)], "fr-ca") != reasons_localised([(code, params)], "en"), code
 
 
-def test_stored_english_reasons_are_parsed_back_and_localised():
-    match = _match()
-    assert [reason_key_from_text(text) for text in match.reasons] == list(match.reason_keys)
-    stored = [*match.reasons, "The customer chose you", "New", "Something we never wrote"]
-    assert reasons_from_text(stored, "fr-ca") == [
-        *reasons_localised(match, "fr-ca"),
+SAMPLE_PARAMS = {"brand": "Honda", "services": ["brakes"], "km": 3, "minutes": 2, "rating": "4.8", "count": 2}
+
+
+def _differs_in_french(code: str) -> bool:
+    params = {**SAMPLE_PARAMS, "years": 12}
+    return reasons_localised([(code, params)], "fr-ca") != reasons_localised([(code, params)], "en")
+
+
+def test_the_english_and_french_tables_have_exactly_the_core_codes():
+    french = {code for code in TEMPLATES if _differs_in_french(code)}
+    assert set(TEMPLATES) == set(REASON_TEMPLATES)
+    assert french == set(REASON_TEMPLATES)
+
+
+def test_the_gettext_english_is_the_core_english_for_every_code():
+    for code in REASON_TEMPLATES:
+        for count in (1, 1234):
+            params = {**SAMPLE_PARAMS, "km": count, "count": count, "minutes": count, "years": count}
+            assert reasons_localised([(code, params)], "en") == [reason_text(code, params)], code
+
+
+def test_dispatch_reasons_are_worded_for_the_mechanic_in_french():
+    stored = reasons_to_json([("customer_chose_you", {}), ("customer_favourite", {}), ("new", {})])
+    assert stored_reasons_localised([*stored, {"code": "chosen_workshop"}], "fr-ca") == [
         "Choisi par le client",
+        "Favori du client",
         "Nouveau",
-        "Something we never wrote",
+        "De l'atelier choisi par le client",
     ]
-    assert reasons_from_text(["1,234 km away", "5.0★ from 1 review"], "fr-ca") == ["À 1\xa0234 km", "5,0★ selon 1 avis"]
-    assert reasons_from_text(stored, "en") == stored
+    assert stored_reasons_localised(stored, "en") == [
+        "The customer chose you",
+        "You are the customer's favourite",
+        "New",
+    ]
+
+
+def test_stored_reasons_render_like_the_match_they_came_from():
+    match = _match()
+    stored = reasons_to_json(match.reason_keys)
+    assert stored_reasons_localised(stored, "fr-ca") == reasons_localised(match, "fr-ca")
+    assert stored_reasons_localised(stored, "en") == match.reasons
