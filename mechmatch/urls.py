@@ -1,13 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mechmatch.accounts import urls as account_urls
 from mechmatch.accounts import views as account_views
 from mechmatch.api import api
+from mechmatch.customers import views as customer_views
 from mechmatch.mechanics import views as mechanic_views
+
+# Signing up creates a customer's or a mechanic's profile, so those views live in their own
+# apps; they keep their /accounts/ paths and accounts:signup* names.
+account_patterns = [
+    path("signup/", customer_views.signup, name="signup"),
+    path("signup/mechanic/", mechanic_views.signup, name="signup_mechanic"),
+    *account_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("accounts/", include("mechmatch.accounts.urls")),
+    path("accounts/", include((account_patterns, account_urls.app_name))),
     path("mechanic/", include("mechmatch.mechanics.urls")),
     path("mechanic/", include("mechmatch.dispatch.urls")),
     path("app/", include("mechmatch.journey.urls")),

@@ -1,52 +1,44 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
 
-from mechmatch.accounts.forms import CustomerSignupForm, EmailAuthenticationForm, MechanicApplicationForm
-from mechmatch.customers.services import customer_signup
-from mechmatch.mechanics.services import mechanic_apply
-
-
-def _apply_errors(form, exc: ValidationError) -> None:  # noqa: ANN001
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+from mechmatch.accounts.forms import EmailAuthenticationForm
+from mechmatch.accounts.models import User
+from mechmatch.forms import form_errors_add
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
-def signup_customer(request: HttpRequest) -> HttpResponse:
-    form = CustomerSignupForm(request.POST or None)
+def signup_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    account_create: Callable[[dict[str, Any]], User],
+    title: str | Promise,
+    success_url: str,
+) -> HttpResponse:
+    """Every sign-up page (customers, mechanics): the owning app's service creates the
+    account from the form's data, and the new user is signed in."""
     if request.method == "POST" and form.is_valid():
         try:
-            profile = customer_signup(**form.cleaned_data)
+            user = account_create(dict(form.cleaned_data))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
-            login(request, profile.user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("home")
-    return render(request, "accounts/signup.html", {"form": form, "title": _("Create your account")})
-
-
-def signup_mechanic(request: HttpRequest) -> HttpResponse:
-    form = MechanicApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        brands = [b.strip() for b in data.pop("brands", "").split(",") if b.strip()]
-        try:
-            mechanic = mechanic_apply(brand_specializations=brands, **data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            login(request, mechanic.user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("mechanics:profile")
-    return render(request, "accounts/signup.html", {"form": form, "title": _("Apply as a mechanic")})
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(success_url)
+    return render(request, "accounts/signup.html", {"form": form, "title": title})
 
 
 class SigninView(LoginView):

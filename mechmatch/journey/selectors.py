@@ -335,6 +335,7 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     request = consultation.request
     plan = plan_get(request.plan_code or "")
     is_mechanic = consultation.mechanic.user_id == user.pk
+    intake = Intake.objects.filter(session_request=request).first()
     specialty = ", ".join(consultation.mechanic.brand_specializations[:2])
     return {
         "consultation": consultation,
@@ -348,9 +349,7 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "chat_lines": chat_messages(consultation=consultation),
         "waiting_messages": list(WaitingMessage.objects.filter(session_request=request)),
         "is_favourite": (not is_mechanic) and is_favourite(user=user, mechanic_id=consultation.mechanic_id),
-        "photos": list(Intake.objects.filter(session_request=request).first().photos.all())
-        if Intake.objects.filter(session_request=request).exists()
-        else [],
+        "photos": list(intake.photos.all()) if intake is not None else [],
     }
 
 

@@ -6,6 +6,30 @@ from django.utils.translation import gettext_lazy as _
 from mechmatch.accounts.forms import COUNTRY_CHOICES
 
 
+def _comma_separated(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class MechanicApplicationForm(forms.Form):
+    display_name = forms.CharField(label=_("Name customers will see"), max_length=120)
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), min_length=8
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    region = forms.CharField(label=_("Province or state"), max_length=40)
+    city = forms.CharField(label=_("City"), max_length=100)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10)
+    years_experience = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=70)
+    brands = forms.CharField(label=_("Brands you specialise in (comma-separated)"), max_length=300, required=False)
+    bio = forms.CharField(
+        label=_("About you"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+    )
+
+    def clean_brands(self) -> list[str]:
+        return _comma_separated(self.cleaned_data["brands"])
+
+
 class MechanicProfileForm(forms.Form):
     """Only the fields a mechanic may change. Rating, counts, approval and verification
     are deliberately absent, and the service ignores them even if posted."""
@@ -34,7 +58,7 @@ class MechanicProfileForm(forms.Form):
     service_specialities = forms.CharField(label=_("Services (comma-separated slugs)"), max_length=600, required=False)
 
     def clean_brand_specializations(self) -> list[str]:
-        return [b.strip() for b in self.cleaned_data["brand_specializations"].split(",") if b.strip()]
+        return _comma_separated(self.cleaned_data["brand_specializations"])
 
     def clean_service_specialities(self) -> list[str]:
-        return [s.strip() for s in self.cleaned_data["service_specialities"].split(",") if s.strip()]
+        return _comma_separated(self.cleaned_data["service_specialities"])

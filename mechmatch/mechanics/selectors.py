@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.files import File
 from django.db.models import QuerySet
 
@@ -14,7 +15,7 @@ def mechanic_eligible_qs() -> QuerySet[Mechanic]:
     )
 
 
-def mechanic_for_user(user: User) -> Mechanic | None:
+def mechanic_for_user(user: User | AnonymousUser) -> Mechanic | None:
     if not user.is_authenticated:
         return None
     return Mechanic.objects.filter(user=user).first()

@@ -4,6 +4,7 @@ everything in Mechanic.SERVER_OWNED_FIELDS is computed here or set by operators.
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -62,7 +63,8 @@ def _clean_services(raw: list[str]) -> list[str]:
     return list(dict.fromkeys(raw or []))
 
 
-def profile_completion_compute(mechanic: Mechanic) -> int:
+def profile_completion_compute(mechanic: Mechanic | SimpleNamespace) -> int:
+    """From a Mechanic, or from the attributes of a seeded row before it is inserted."""
     checks = [
         bool(mechanic.display_name),
         bool(mechanic.photo),

@@ -1,13 +1,34 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
-from mechmatch.mechanics.forms import MechanicProfileForm
+from mechmatch.accounts.models import User
+from mechmatch.accounts.views import signup_page
+from mechmatch.forms import form_errors_add
+from mechmatch.mechanics.forms import MechanicApplicationForm, MechanicProfileForm
 from mechmatch.mechanics.selectors import mechanic_for_user, mechanic_photo_open
-from mechmatch.mechanics.services import mechanic_photo_set, mechanic_profile_update
+from mechmatch.mechanics.services import mechanic_apply, mechanic_photo_set, mechanic_profile_update
+
+
+def _applicant_create(data: dict[str, Any]) -> User:
+    brands = data.pop("brands")
+    return mechanic_apply(brand_specializations=brands, **data).user
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    return signup_page(
+        request,
+        form=MechanicApplicationForm(request.POST or None),
+        account_create=_applicant_create,
+        title=_("Apply as a mechanic"),
+        success_url="mechanics:profile",
+    )
 
 
 @login_required
@@ -38,8 +59,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             if photo:
                 mechanic_photo_set(mechanic=mechanic, upload=photo)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            form_errors_add(form, exc)
         else:
             return redirect("mechanics:profile")
     return render(request, "mechanics/profile.html", {"form": form, "mechanic": mechanic})

@@ -67,6 +67,7 @@ def test_a_dispatcher_killed_mid_run_loses_nothing_and_a_restart_finishes():
     worker = subprocess.Popen(
         manage("dispatch", "--batch", "5", "--poll", "0.1"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+    assert worker.stderr is not None
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         done = SessionRequest.objects.filter(pk__in=ids, status="awaiting_choice").count()

@@ -46,6 +46,7 @@ def test_without_a_choice_the_request_falls_back_to_the_top_matches(customer, me
     request = request_for(customer.user, routing="selected", selected=mechanic)
     services.dispatch_tick(now=lapse(request))
     request.refresh_from_db()
+    assert request.fallback_due_at is not None
 
     services.dispatch_tick(now=request.fallback_due_at + timedelta(seconds=1))
 

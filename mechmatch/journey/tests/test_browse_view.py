@@ -20,3 +20,10 @@ def test_browsing_lists_mechanics_and_records_one_browsed_event_per_search(custo
 def test_browsing_escapes_a_hostile_name_search(customer_client, toronto_mechanics):
     page = customer_client.get(reverse("journey:browse"), {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)</script>" not in page
+
+
+def test_a_filter_the_directory_refuses_is_reported_beside_its_field(customer_client, toronto_mechanics):
+    response = customer_client.get(reverse("journey:browse"), {"brand": "Zzyzx"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["brand"]
+    assert response.context["directory"].total == 0

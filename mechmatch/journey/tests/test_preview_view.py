@@ -4,21 +4,16 @@ import pytest
 from django.urls import reverse
 
 from mechmatch.funnel.models import FunnelEvent
-from mechmatch.journey.services import intake_current, intake_submit
-from mechmatch.journey.tests.conftest import INTAKE_POST
+from mechmatch.journey.models import Intake
+from mechmatch.journey.services import intake_current
+from mechmatch.journey.tests.conftest import ready_intake
 from mechmatch.testing import make_mechanic
 
 pytestmark = pytest.mark.django_db
 
 
-def _ready(customer, **overrides):  # noqa: ANN001, ANN003
-    return intake_submit(
-        intake=intake_current(user=customer.user), data={**INTAKE_POST, "prefer_local": True, **overrides}
-    )
-
-
 def test_the_best_match_is_highlighted_with_a_one_click_continue(customer_client, customer, toronto_mechanics):
-    intake = _ready(customer)
+    intake = ready_intake(customer)
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert "Best match" in page and "Continue with Morgan" in page
     assert "Why we recommend" in page and "Honda specialist" in page
@@ -26,33 +21,17 @@ def test_the_best_match_is_highlighted_with_a_one_click_continue(customer_client
     assert FunnelEvent.objects.filter(name="preview_shown").count() == 1
 
 
-def test_continuing_with_the_top_match_routes_to_that_mechanic_alone(customer_client, customer, toronto_mechanics):
-    intake = _ready(customer)
-    customer_client.post(
-        reverse("journey:choose", args=[intake.pk]), {"mechanic_id": toronto_mechanics[0].pk, "source": "top_match"}
-    )
-    intake.refresh_from_db()
-    assert (intake.routing, intake.chosen_mechanic_id) == ("selected", toronto_mechanics[0].pk)
-    assert FunnelEvent.objects.filter(name="top_match_accepted", mechanic_id=toronto_mechanics[0].pk).exists()
-
-
 def test_nobody_available_offers_to_wait_or_leave_contact_details(customer_client, customer):
     make_mechanic(display_name="Off Duty", on_shift=False)
-    intake = _ready(customer)
+    intake = ready_intake(customer)
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert "Nobody is online right now" in page
     assert "Wait for the next available mechanic" in page and "leave your contact details" in page
-    response = customer_client.post(
-        reverse("journey:leave_contact", args=[intake.pk]), {"phone": "416 555 0199", "note": "Evenings"}
-    )
-    assert "We'll be in touch" in response.content.decode()
-    intake.refresh_from_db()
-    assert intake.contact_phone == "416 555 0199"
 
 
 def test_no_local_mechanics_says_the_closest_can_help_remotely(customer_client, customer):
     make_mechanic(display_name="Far Away", postal_code="K1P 1J1")  # Ottawa, ~350 km
-    intake = _ready(customer)
+    intake = ready_intake(customer)
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert "No mechanics available in your immediate area" in page
 
@@ -60,14 +39,27 @@ def test_no_local_mechanics_says_the_closest_can_help_remotely(customer_client, 
 def test_a_far_specialist_is_shown_with_local_generalists(customer_client, customer):
     make_mechanic(display_name="Bea Bimmer", postal_code="H2X 1Y4", brands=["BMW"])  # Montreal
     make_mechanic(display_name="Local Larry", postal_code="M5V 2T6")
-    intake = _ready(customer, make="BMW", model="330i", request_type="brand_specialist")
+    intake = ready_intake(customer, make="BMW", model="330i", request_type="brand_specialist")
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert "BMW specialists are not local" in page and "Local Larry" in page
 
 
 def test_the_french_preview_gives_the_reasons_in_french(customer_client, customer, toronto_mechanics):
     customer_client.post(reverse("set_language"), {"language": "fr-ca", "next": "/"})
-    intake = _ready(customer)
+    intake = ready_intake(customer)
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert "Disponible maintenant" in page and "Spécialiste Honda" in page and "Expérimenté en freins" in page
     assert "Available now" not in page and "Honda specialist" not in page
+
+
+def test_an_intake_not_yet_described_goes_back_to_the_form(customer_client, customer):
+    intake = intake_current(user=customer.user)
+    assert intake.status != Intake.Status.READY
+    response = customer_client.get(reverse("journey:preview", args=[intake.pk]))
+    assert response["Location"] == reverse("journey:intake", args=[intake.pk])
+
+
+def test_an_intake_already_sent_leads_to_its_waiting_room(customer_client, waiting):
+    intake = Intake.objects.get(session_request=waiting)
+    response = customer_client.get(reverse("journey:preview", args=[intake.pk]))
+    assert response["Location"] == reverse("journey:request", args=[waiting.pk])

@@ -28,7 +28,7 @@ def test_a_mechanic_uploads_a_photo_that_is_stored_re_encoded_and_served_publicl
     assert url.startswith("/media/mechanics/")
     served = Client().get(url)
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
-    body = b"".join(served.streaming_content)
+    body = served.getvalue()
     assert b"<script>" not in body
     assert Image.open(io.BytesIO(body)).size == (800, 600)
 

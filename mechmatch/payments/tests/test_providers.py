@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from mechmatch.payments.models import Payment
 from mechmatch.payments.providers import StripeCheckoutProvider, WebhookSignatureError, verify_stripe_signature
 
 SECRET = "whsec_test"
@@ -55,15 +56,9 @@ def test_checkout_sessions_are_created_with_the_amount_and_our_payment_id():
         calls.append((method, url, headers, body))
         return 200, json.dumps({"id": "cs_test_1", "url": "https://checkout.stripe.com/c/cs_test_1"}).encode()
 
-    class FakePayment:
-        pk = 7
-        reference = "intake:3"
-        currency = "CAD"
-        amount_cents = 2999
-        plan_code = "standard"
-
+    payment = Payment(pk=7, reference="intake:3", currency="CAD", amount_cents=2999, plan_code="standard")
     provider = StripeCheckoutProvider("sk_test_x", SECRET, http=fake_http)
-    start = provider.checkout_start(FakePayment(), success_url="https://x/s", cancel_url="https://x/c")
+    start = provider.checkout_start(payment, success_url="https://x/s", cancel_url="https://x/c")
     assert start.provider_ref == "cs_test_1"
     method, url, headers, body = calls[0]
     assert (method, url) == ("POST", "https://api.stripe.com/v1/checkout/sessions")

@@ -5,8 +5,6 @@
   var live = document.getElementById("live");
   if (!live) return;
   var liveUrl = live.getAttribute("data-live-url");
-  var loading = false;
-  var again = false;
   var loadedAt = Date.now();
 
   function sessionUrl() {
@@ -21,10 +19,8 @@
     timer.textContent = window.mmClock(base + (Date.now() - loadedAt) / 1000);
   }
 
-  function refresh() {
-    if (loading) { again = true; return; }
-    loading = true;
-    fetch(liveUrl, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+  var refresh = window.mmCoalesce(function () {
+    return fetch(liveUrl, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         var target = response.headers.get("X-Session-Url");
@@ -41,16 +37,11 @@
           var first = live.querySelector("button, a");
           if (first) first.focus();
         }
-      })
-      .catch(function () { /* the next event or poll tries again */ })
-      .then(function () {
-        loading = false;
-        if (again) { again = false; refresh(); }
       });
-  }
+  });
 
   if (sessionUrl()) { window.location.assign(sessionUrl()); return; }
   setInterval(tick, 1000);
   tick();
-  window.mmStream(live.getAttribute("data-stream-url"), function () { refresh(); });
+  window.mmStream(live.getAttribute("data-stream-url"), refresh);
 })();

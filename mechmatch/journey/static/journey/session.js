@@ -9,8 +9,6 @@
   var messagesUrl = root.getAttribute("data-messages-url");
   var completeUrl = root.getAttribute("data-complete-url");
   var consultationId = root.getAttribute("data-consultation");
-  var loading = false;
-  var again = false;
 
   function lastId() {
     var lines = log.querySelectorAll("[data-id]");
@@ -25,10 +23,8 @@
     window.location.reload();
   }
 
-  function pull() {
-    if (loading) { again = true; return; }
-    loading = true;
-    fetch(messagesUrl + "?after=" + encodeURIComponent(lastId()), {
+  var pull = window.mmCoalesce(function () {
+    return fetch(messagesUrl + "?after=" + encodeURIComponent(lastId()), {
       credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
     })
       .then(function (response) {
@@ -51,13 +47,8 @@
           root.setAttribute("data-status", result.status);
           ended();
         }
-      })
-      .catch(function () {})
-      .then(function () {
-        loading = false;
-        if (again) { again = false; pull(); }
       });
-  }
+  });
 
   if (form) {
     form.addEventListener("submit", function (event) {

@@ -33,7 +33,7 @@ from mechmatch.core.brands import normalize_brand
 from mechmatch.core.concerns import extract_keywords
 from mechmatch.core.geo import postal_areas
 from mechmatch.matching.naive import NaiveCriteria, find_matching_mechanics
-from mechmatch.mechanics.management.commands.seed_demo import BRAND_WEIGHTS, DemoSeeder
+from mechmatch.mechanics.seeding import BRAND_WEIGHTS, CANADA_SHARE, DemoSeeder
 
 CONCERNS = (
     "Brakes squeal when I stop and the pedal feels soft",
@@ -49,7 +49,6 @@ CONCERNS = (
     "Coolant leak and the temperature gauge goes high",
     "Hybrid system warning and reduced power",
 )
-CANADA_SHARE = 0.55
 
 
 def percentile(values: list[float], pct: float) -> float:

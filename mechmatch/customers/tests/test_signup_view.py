@@ -5,7 +5,6 @@ from django.test import Client
 
 from mechmatch.accounts.models import User
 from mechmatch.customers.models import CustomerProfile
-from mechmatch.mechanics.models import Mechanic
 
 pytestmark = pytest.mark.django_db
 
@@ -45,38 +44,6 @@ def test_a_bad_postal_code_is_reported_beside_the_field_and_input_is_kept():
     assert "postal_code" in form.errors
     assert form["email"].value() == "ana@example.test"
     assert not User.objects.filter(email="ana@example.test").exists()
-
-
-def test_a_mechanic_applicant_starts_pending_with_no_rating():
-    client = Client()
-    response = client.post(
-        "/accounts/signup/mechanic/",
-        {
-            "display_name": "Sam Tremblay",
-            "email": "sam@example.test",
-            "password": "a-long-passphrase",
-            "country": "CA",
-            "region": "QC",
-            "city": "Gatineau",
-            "postal_code": "J8X 1A1",
-            "years_experience": 9,
-            "brands": "vw, chevy",
-            "bio": "Diesel and European cars.",
-        },
-    )
-    assert response.status_code == 302
-    mechanic = Mechanic.objects.get(user__email="sam@example.test")
-    assert mechanic.application_status == Mechanic.ApplicationStatus.PENDING
-    assert mechanic.brand_specializations == ["Volkswagen", "Chevrolet"]
-    assert mechanic.rating_average == 0
-    assert mechanic.user.role == User.Role.MECHANIC
-
-
-def test_signing_in_with_email_works(customer):
-    response = Client().post(
-        "/accounts/signin/", {"username": "casey@example.test", "password": "correct-horse-battery"}
-    )
-    assert response.status_code == 302
 
 
 def test_sign_up_pages_escape_what_people_type():

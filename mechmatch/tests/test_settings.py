@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from mechmatch.settings import env_bool
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite-only setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 5000
+    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.parametrize("value", ["true", "True", "TRUE", " true ", "1", "yes", "on"])
+def test_a_boolean_variable_reads_true_from_true_in_any_case(monkeypatch, value):
+    monkeypatch.setenv("MECHMATCH_TEST_FLAG", value)
+    assert env_bool("MECHMATCH_TEST_FLAG", False) is True
+
+
+@pytest.mark.parametrize("value", ["false", "False", "FALSE", "0", "no", "off"])
+def test_a_boolean_variable_reads_false_from_false_in_any_case(monkeypatch, value):
+    monkeypatch.setenv("MECHMATCH_TEST_FLAG", value)
+    assert env_bool("MECHMATCH_TEST_FLAG", True) is False
+
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_an_unset_or_empty_boolean_variable_takes_its_default(monkeypatch, value):
+    if value is None:
+        monkeypatch.delenv("MECHMATCH_TEST_FLAG", raising=False)
+    else:
+        monkeypatch.setenv("MECHMATCH_TEST_FLAG", value)
+    assert env_bool("MECHMATCH_TEST_FLAG", True) is True
+    assert env_bool("MECHMATCH_TEST_FLAG", False) is False
+
+
+@pytest.mark.parametrize("value", ["ture", "flase", "2", "enabled", "y"])
+def test_a_typo_in_a_boolean_variable_stops_the_start_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv("MECHMATCH_TEST_FLAG", value)
+    with pytest.raises(ImproperlyConfigured, match=f"MECHMATCH_TEST_FLAG='{value}' is not a boolean"):
+        env_bool("MECHMATCH_TEST_FLAG")
