@@ -22,6 +22,7 @@ from mechmatch.core.geo import haversine_km
 from mechmatch.core.ranking import (
     DEFAULT_POLICY,
     MatchCriteria,
+    RequestType,
     ScoredMatch,
     ScoringPolicy,
     explained,
@@ -49,7 +50,6 @@ from mechmatch.mechanics.selectors import mechanic_eligible_qs
 PREVIEW_SIZE = 5
 CLOSEST_SIZE = 5
 LOCAL_ALTERNATIVES_SIZE = 3
-REQUEST_TYPES = ("general", "brand_specialist")
 MAX_CONCERN_LENGTH = 5000
 
 
@@ -142,8 +142,8 @@ def _favourites(user: Any) -> frozenset[int]:
 def _resolve_brand(
     *, request_type: str, requested_brand: str | None, make: str | None, concern_brands: list[str]
 ) -> str | None:
-    if request_type not in REQUEST_TYPES:
-        raise ValidationError({"request_type": "Choose 'general' or 'brand_specialist'."})
+    if request_type not in tuple(RequestType):
+        raise ValidationError({"request_type": f"Choose {' or '.join(repr(t.value) for t in RequestType)}."})
     if requested_brand and requested_brand.strip():
         brand = normalize_brand(requested_brand)
         if brand is None:
@@ -151,7 +151,7 @@ def _resolve_brand(
         return brand
     # The plan's `requestedBrand || vehicle?.make`, then a brand named in the concern itself.
     brand = normalize_brand(make) or (concern_brands[0] if concern_brands else None)
-    if request_type == "brand_specialist" and brand is None:
+    if request_type == RequestType.BRAND_SPECIALIST and brand is None:
         raise ValidationError({"requested_brand": "Choose the brand you need a specialist for."})
     return brand
 
@@ -264,7 +264,7 @@ def match_preview(
     make: str | None = None,
     model: str | None = None,
     year: int | None = None,
-    request_type: str = "general",
+    request_type: str = RequestType.GENERAL,
     requested_brand: str | None = None,
     country: str,
     city: str | None = None,
@@ -341,7 +341,7 @@ def match_for_request(
     criteria, _, _, ranked = _ranked(
         concern=concern,
         make=make,
-        request_type=request_type or "general",
+        request_type=request_type or RequestType.GENERAL,
         requested_brand=requested_brand,
         country=country,
         city=city,
