@@ -9,12 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mechmatch.accounts.forms import CustomerSignupForm, EmailAuthenticationForm, MechanicApplicationForm
 from mechmatch.customers.services import customer_signup
+from mechmatch.forms import form_errors_add
 from mechmatch.mechanics.services import mechanic_apply
-
-
-def _apply_errors(form, exc: ValidationError) -> None:  # noqa: ANN001
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,7 +23,7 @@ def signup_customer(request: HttpRequest) -> HttpResponse:
         try:
             profile = customer_signup(**form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             login(request, profile.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")
@@ -42,7 +38,7 @@ def signup_mechanic(request: HttpRequest) -> HttpResponse:
         try:
             mechanic = mechanic_apply(brand_specializations=brands, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             login(request, mechanic.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("mechanics:profile")

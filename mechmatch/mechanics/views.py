@@ -5,16 +5,16 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from mechmatch.accounts.auth import SignedInRequest
+from mechmatch.forms import form_errors_add
 from mechmatch.mechanics.forms import MechanicProfileForm
-from mechmatch.mechanics.selectors import mechanic_for_user, mechanic_photo_open
+from mechmatch.mechanics.selectors import mechanic_for_user_or_404, mechanic_photo_open
 from mechmatch.mechanics.services import mechanic_photo_set, mechanic_profile_update
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    mechanic = mechanic_for_user(request.user)
-    if mechanic is None:
-        raise Http404("No mechanic profile")
+def profile(request: SignedInRequest) -> HttpResponse:
+    mechanic = mechanic_for_user_or_404(request.user)
     initial = {
         "display_name": mechanic.display_name,
         "bio": mechanic.bio,
@@ -38,8 +38,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             if photo:
                 mechanic_photo_set(mechanic=mechanic, upload=photo)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            form_errors_add(form, exc)
         else:
             return redirect("mechanics:profile")
     return render(request, "mechanics/profile.html", {"form": form, "mechanic": mechanic})
