@@ -11,9 +11,10 @@ from django.http import Http404
 
 from mechmatch.accounts.models import User
 from mechmatch.core.ranking import ScoredMatch
+from mechmatch.customers.models import Vehicle
 from mechmatch.customers.selectors import favourite_list, vehicle_list
 from mechmatch.customers.services import customer_profile_for
-from mechmatch.journey.models import Intake
+from mechmatch.journey.models import Intake, IntakePhoto
 from mechmatch.matching.reasons import reasons_localised
 from mechmatch.matching.services import PreviewResult, match_preview, mechanic_directory_list
 
@@ -99,11 +100,11 @@ def intake_form_initial(intake: Intake) -> dict[str, Any]:
         "city": intake.city,
         "postal_code": intake.postal_code,
         "prefer_local": intake.prefer_local,
-        "request_type": intake.request_type or "general",
+        "request_type": intake.request_type or Intake.RequestType.GENERAL,
     }
 
 
-def intake_vehicles(*, user: User) -> list:
+def intake_vehicles(*, user: User) -> list[Vehicle]:
     return vehicle_list(customer=customer_profile_for(user))
 
 
@@ -348,9 +349,7 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "chat_lines": chat_messages(consultation=consultation),
         "waiting_messages": list(WaitingMessage.objects.filter(session_request=request)),
         "is_favourite": (not is_mechanic) and is_favourite(user=user, mechanic_id=consultation.mechanic_id),
-        "photos": list(Intake.objects.filter(session_request=request).first().photos.all())
-        if Intake.objects.filter(session_request=request).exists()
-        else [],
+        "photos": list(IntakePhoto.objects.filter(intake__session_request=request)),
     }
 
 
