@@ -32,8 +32,8 @@ from mechmatch.mechanics.selectors import mechanic_for_user_or_404
 def _offers_context(mechanic: Mechanic) -> dict[str, Any]:
     offers = offer_list_for_mechanic(mechanic=mechanic)
     for offer in offers:
-        # Offers store the English reasons; shown in the mechanic's language.
-        offer.reasons_shown = reasons_from_text(offer.reasons or [])
+        # Offers store the English reasons; shown in the mechanic's language (a template-only attribute).
+        offer.reasons_shown = reasons_from_text(offer.reasons or [])  # type: ignore[attr-defined]
     return {
         "mechanic": mechanic,
         "offers": [o for o in offers if o.status == Offer.Status.OPEN],
