@@ -1,14 +1,20 @@
-"""The JSON API: one NinjaAPI, one router per domain app."""
+"""The JSON API: one NinjaAPI, one router per domain app, and the one place errors become
+responses. Every error body has the shape of mechmatch.api_errors.ErrorOut."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from mechmatch.accounts.api import router as accounts_router
+from mechmatch.api_errors import NON_FIELD, error_body, field_errors
 from mechmatch.dispatch.api import router as dispatch_router
+from mechmatch.dispatch.services import DispatchError, Forbidden, NotFound
 from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
 
@@ -19,34 +25,52 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
+# Where in a request ninja found a bad value; the client knows that from the field's name.
+_PARAMETER_SOURCES = ("body", "payload", "query", "path")
 
-def _field_errors(exc: ValidationError) -> list[dict[str, str]]:
-    if hasattr(exc, "error_dict"):
-        return [{"field": field, "message": " ".join(messages)} for field, messages in exc.message_dict.items()]
-    return [{"field": "__all__", "message": message} for message in exc.messages]
+# The one place dispatch's refusals become statuses: the nearest class in the exception's
+# MRO decides, so a new subclass answers 409 until it is given a status of its own here.
+DISPATCH_ERROR_STATUSES: dict[type[DispatchError], int] = {NotFound: 404, Forbidden: 403, DispatchError: 409}
+
+
+def error_response(
+    request: HttpRequest, status: int, message: str | None, errors: Iterable[tuple[str, str]] = ()
+) -> HttpResponse:
+    """Every error the API answers is built here, from a status, a message (None: sum up the
+    field errors) and (field, message) pairs."""
+    return api.create_response(request, error_body(message, errors), status=status)
 
 
 @api.exception_handler(ValidationError)
-def django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = _field_errors(exc)
-    return api.create_response(
-        request,
-        {"success": False, "error": "; ".join(f"{e['field']}: {e['message']}" for e in errors), "errors": errors},
-        status=400,
-    )
+def service_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return error_response(request, 400, None, field_errors(exc))
 
 
 @api.exception_handler(NinjaValidationError)
 def schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
-        errors.append({"field": ".".join(location) or "__all__", "message": error.get("msg", "Invalid value")})
-    return api.create_response(
-        request,
-        {"success": False, "error": "; ".join(f"{e['field']}: {e['message']}" for e in errors), "errors": errors},
-        status=422,
-    )
+        location = [str(part) for part in error.get("loc", []) if part not in _PARAMETER_SOURCES]
+        errors.append((".".join(location) or NON_FIELD, str(error.get("msg", "Invalid value"))))
+    return error_response(request, 422, None, errors)
+
+
+@api.exception_handler(DispatchError)
+def dispatch_refused(request: HttpRequest, exc: DispatchError) -> HttpResponse:
+    status = next(DISPATCH_ERROR_STATUSES[cls] for cls in type(exc).__mro__ if cls in DISPATCH_ERROR_STATUSES)
+    return error_response(request, status, exc.message)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, str(exc) or "Not found.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals: 401 without credentials, 403 on a failed CSRF check, 429 when
+    throttled (ninja adds Retry-After to the response)."""
+    return error_response(request, exc.status_code, exc.message)
 
 
 api.add_router("/auth/", accounts_router)

@@ -14,7 +14,7 @@ def image_upload_clean(upload: UploadedFile, *, field: str, max_bytes: int, max_
     """Returns the re-encoded file (named photo.jpg or photo.png) and its content type."""
     megabytes = max_bytes // (1024 * 1024)
     if upload.size is not None and upload.size > max_bytes:
-        raise ValidationError({field: f"{upload.name[:60]} is larger than {megabytes} MB."})
+        raise ValidationError({field: f"{(upload.name or 'An image')[:60]} is larger than {megabytes} MB."})
     raw = upload.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise ValidationError({field: f"An image is larger than {megabytes} MB."})

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-COUNTRY_CHOICES = [("CA", _("Canada")), ("US", _("United States"))]
+from mechmatch.geography.forms import COUNTRY_CHOICES
 
 
 class EmailAuthenticationForm(AuthenticationForm):

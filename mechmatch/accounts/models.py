@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
@@ -36,16 +38,18 @@ class User(AbstractUser):
         MECHANIC = "mechanic", "Mechanic"
         OPERATOR = "operator", "Operator"
 
-    username = None
+    # Email is the username: the column is dropped (the stubs type AbstractUser.username as str).
+    username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
     phone = models.CharField(max_length=32, blank=True)
     preferred_language = models.CharField(max_length=8, default="en")
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # Our manager creates users by email; the stubs expect auth's username-based UserManager.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     @property
     def is_customer(self) -> bool:

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from mechmatch.core.geo import haversine_km
@@ -48,9 +49,17 @@ class Candidate:
     recent_offers: int = 0
 
 
+class RequestType(StrEnum):
+    """What the customer asks for: any qualified mechanic, or a specialist for a brand. The one
+    spelling of these values; the models' choices and the API's enums are built from it."""
+
+    GENERAL = "general"
+    BRAND_SPECIALIST = "brand_specialist"
+
+
 @dataclass(frozen=True, slots=True)
 class MatchCriteria:
-    request_type: str = "general"  # 'general' | 'brand_specialist'
+    request_type: str = RequestType.GENERAL
     requested_brand: str | None = None  # canonical brand (core.brands.normalize_brand)
     keywords: tuple[str, ...] = ()  # taxonomy slugs
     lat: float | None = None
@@ -62,7 +71,7 @@ class MatchCriteria:
 
     @property
     def wants_specialist(self) -> bool:
-        return self.request_type == "brand_specialist" and bool(self.requested_brand)
+        return self.request_type == RequestType.BRAND_SPECIALIST and bool(self.requested_brand)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,38 +1,43 @@
 """Session requests (customer), offers and shift (mechanic), and the live event streams.
 
-Endpoints only translate: schemas in, a service or selector call, schemas out. Objects
-outside the caller's reach answer 404 (not 403), so ids reveal nothing."""
+Endpoints only translate: schemas in, a service or selector call, schemas out, and the
+services' field names into the client's. Refusals are exceptions, answered in the one error
+shape by the handlers in mechmatch/api.py. Objects outside the caller's reach answer 404
+(not 403), so ids reveal nothing."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, StreamingHttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, StreamingHttpResponse
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
-from mechmatch.accounts.auth import api_auth
+from mechmatch.accounts.auth import SignedInRequest, api_auth
 from mechmatch.accounts.models import User
+from mechmatch.api_errors import error_responses, fields_renamed
 from mechmatch.dispatch import events, services
 from mechmatch.dispatch.models import Consultation, Offer, SessionRequest
 from mechmatch.dispatch.selectors import (
+    RequestDetail,
     channel_authorized,
     consultation_active_for_mechanic,
     customer_contact,
     mechanic_stats,
     offer_get_for_mechanic,
     offer_list_for_mechanic,
-    request_alternatives,
+    offer_of_consultation,
+    request_detail_for,
     request_get_for_user,
-    request_waiting_snapshot,
 )
 from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
-from mechmatch.mechanics.selectors import mechanic_for_user
+from mechmatch.mechanics.selectors import mechanic_for_user_or_404
 
 router = Router(tags=["dispatch"], auth=api_auth)
 
@@ -52,7 +57,7 @@ class VehicleIn(Schema):
 class SessionRequestIn(Schema):
     concern: str = Field(..., max_length=4000)
     vehicle: VehicleIn
-    requestType: str = Field(default="general", max_length=20)
+    requestType: str = Field(default=SessionRequest.RequestType.GENERAL, max_length=20)
     requestedBrand: str | None = Field(default=None, max_length=40)
     customerCity: str = Field(default="", max_length=100)
     customerCountry: str = Field(default="CA", max_length=40)
@@ -216,9 +221,26 @@ class PollOut(Schema):
     events: list[StreamEventOut]
 
 
-class ErrorOut(Schema):
-    success: bool = False
-    error: str
+# The services name fields in the domain's words; the client sent these.
+_REQUEST_FIELDS = {
+    "routing_type": "routingType",
+    "request_type": "requestType",
+    "requested_brand": "requestedBrand",
+    "year": "vehicle.year",
+    "make": "vehicle.make",
+    "model": "vehicle.model",
+    "vin": "vehicle.vin",
+    "country": "customerCountry",
+    "city": "customerCity",
+    "postal_code": "customerPostalCode",
+    "region": "customerRegion",
+    "prefer_local": "preferLocalMechanic",
+    "selected_mechanic_id": "selectedMechanicId",
+    "plan_code": "planCode",
+    "workshop_id": "workshopId",
+    "idempotency_key": "idempotencyKey",
+}
+_CHOICE_FIELDS = {"mechanic_id": "mechanicId"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,14 +252,8 @@ def _vehicle(r: SessionRequest) -> dict[str, Any]:
     return {"year": r.vehicle_year, "make": r.vehicle_make, "model": r.vehicle_model, "vin": r.vehicle_vin}
 
 
-def _request_out(r: SessionRequest, viewer: User) -> dict[str, Any]:
-    is_owner = viewer.is_operator or r.customer_id == viewer.pk
-    offers = list(r.offers.select_related("mechanic").order_by("id"))
-    if not is_owner:
-        # A mechanic sees only their own offer, never who else was asked.
-        mechanic = mechanic_for_user(viewer)
-        offers = [o for o in offers if mechanic is not None and o.mechanic_id == mechanic.pk]
-    consultation = Consultation.objects.filter(request=r).values_list("pk", flat=True).first()
+def _request_out(detail: RequestDetail) -> dict[str, Any]:
+    r = detail.request
     return {
         "id": r.pk,
         "status": r.status,
@@ -272,16 +288,24 @@ def _request_out(r: SessionRequest, viewer: User) -> dict[str, Any]:
                 "respondedAt": o.responded_at,
                 "declineReason": o.decline_reason or None,
             }
-            for o in offers
+            for o in detail.offers
         ],
-        "alternatives": request_alternatives(r) if is_owner and r.status in ("awaiting_choice", "expired") else [],
-        "waiting": request_waiting_snapshot(r) if is_owner else {},
-        "consultationId": consultation,
+        "alternatives": detail.alternatives,
+        "waiting": detail.waiting,
+        "consultationId": detail.consultation_id,
         "createdAt": r.created_at,
         "updatedAt": r.updated_at,
         "matchedAt": r.matched_at,
         "fallbackDueAt": r.fallback_due_at,
     }
+
+
+def _request_shown(request_id: int, viewer: User) -> dict[str, Any]:
+    """The request as the viewer may see it, read afresh after a write."""
+    found = request_get_for_user(user=viewer, request_id=request_id)
+    if found is None:
+        raise Http404("Session request not found.")
+    return _request_out(request_detail_for(request=found, viewer=viewer))
 
 
 def _offer_out(o: Offer) -> dict[str, Any]:
@@ -313,6 +337,13 @@ def _offer_out(o: Offer) -> dict[str, Any]:
     }
 
 
+def _offer_shown(mechanic: Mechanic, offer_id: int) -> dict[str, Any]:
+    offer = offer_get_for_mechanic(mechanic=mechanic, offer_id=offer_id)
+    if offer is None:
+        raise Http404("Offer not found.")
+    return _offer_out(offer)
+
+
 def _consultation_out(c: Consultation) -> dict[str, Any]:
     return {
         "id": c.pk,
@@ -325,17 +356,6 @@ def _consultation_out(c: Consultation) -> dict[str, Any]:
     }
 
 
-def _error(exc: services.DispatchError) -> Status:
-    return Status(exc.status_code, {"success": False, "error": exc.message})
-
-
-def _my_mechanic(request: HttpRequest) -> Mechanic:
-    mechanic = mechanic_for_user(request.user)
-    if mechanic is None:
-        raise HttpError(404, "You do not have a mechanic profile.")
-    return mechanic
-
-
 # --------------------------------------------------------------------------------------------
 # Customer: session requests
 # --------------------------------------------------------------------------------------------
@@ -343,14 +363,14 @@ def _my_mechanic(request: HttpRequest) -> Mechanic:
 
 @router.post(
     "/session-requests",
-    response={200: SessionRequestOut, 201: SessionRequestOut, 409: ErrorOut},
+    response={200: SessionRequestOut, 201: SessionRequestOut, **error_responses(400, 401, 409, 422)},
     summary="Create (or resume) a session request and route it",
     description=(
         "201 with the new request, or 200 with the customer's existing active request for the same vehicle "
         "(a reload or double submit never creates a second one)."
     ),
 )
-def session_request_create(request: HttpRequest, payload: SessionRequestIn):
+def session_request_create(request: SignedInRequest, payload: SessionRequestIn) -> Status:
     try:
         created_request, created = services.request_create(
             user=request.user,
@@ -369,44 +389,38 @@ def session_request_create(request: HttpRequest, payload: SessionRequestIn):
             workshop_id=payload.workshopId,
             idempotency_key=payload.idempotencyKey or "",
         )
-    except services.DispatchError as exc:
-        return _error(exc)
-    created_request.refresh_from_db()
-    return Status(201 if created else 200, _request_out(created_request, request.user))
+    except ValidationError as exc:
+        raise fields_renamed(exc, _REQUEST_FIELDS) from exc
+    return Status(201 if created else 200, _request_shown(created_request.pk, request.user))
 
 
-@router.get("/session-requests/{request_id}", response={200: SessionRequestOut, 404: ErrorOut})
-def session_request_detail(request: HttpRequest, request_id: int):
-    found = request_get_for_user(user=request.user, request_id=request_id)
-    if found is None:
-        return Status(404, {"success": False, "error": "Session request not found."})
-    return Status(200, _request_out(found, request.user))
+@router.get("/session-requests/{request_id}", response={200: SessionRequestOut, **error_responses(401, 404, 422)})
+def session_request_detail(request: SignedInRequest, request_id: int) -> dict[str, Any]:
+    return _request_shown(request_id, request.user)
 
 
 @router.post(
     "/session-requests/{request_id}/choice",
-    response={200: SessionRequestOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: SessionRequestOut, **error_responses(400, 401, 404, 409, 422)},
     summary="The customer's choice after the chosen mechanic did not respond",
 )
-def session_request_choice(request: HttpRequest, request_id: int, payload: ChoiceIn):
+def session_request_choice(request: SignedInRequest, request_id: int, payload: ChoiceIn) -> dict[str, Any]:
     try:
-        chosen = services.request_choose(
+        services.request_choose(
             user=request.user, request_id=request_id, choice=payload.choice, mechanic_id=payload.mechanicId
         )
-    except services.DispatchError as exc:
-        return _error(exc)
-    chosen.refresh_from_db()
-    return Status(200, _request_out(chosen, request.user))
+    except ValidationError as exc:
+        raise fields_renamed(exc, _CHOICE_FIELDS) from exc
+    return _request_shown(request_id, request.user)
 
 
-@router.post("/session-requests/{request_id}/cancel", response={200: SessionRequestOut, 404: ErrorOut, 409: ErrorOut})
-def session_request_cancel(request: HttpRequest, request_id: int):
-    try:
-        cancelled = services.request_cancel(user=request.user, request_id=request_id)
-    except services.DispatchError as exc:
-        return _error(exc)
-    cancelled.refresh_from_db()
-    return Status(200, _request_out(cancelled, request.user))
+@router.post(
+    "/session-requests/{request_id}/cancel",
+    response={200: SessionRequestOut, **error_responses(401, 404, 409, 422)},
+)
+def session_request_cancel(request: SignedInRequest, request_id: int) -> dict[str, Any]:
+    services.request_cancel(user=request.user, request_id=request_id)
+    return _request_shown(request_id, request.user)
 
 
 # --------------------------------------------------------------------------------------------
@@ -414,71 +428,61 @@ def session_request_cancel(request: HttpRequest, request_id: int):
 # --------------------------------------------------------------------------------------------
 
 
-@router.get("/mechanic/offers", response={200: list[MechanicOfferOut], 404: ErrorOut})
-def mechanic_offers(request: HttpRequest):
-    mechanic = _my_mechanic(request)
-    return Status(200, [_offer_out(o) for o in offer_list_for_mechanic(mechanic=mechanic)])
+@router.get("/mechanic/offers", response={200: list[MechanicOfferOut], **error_responses(401, 404)})
+def mechanic_offers(request: SignedInRequest) -> list[dict[str, Any]]:
+    mechanic = mechanic_for_user_or_404(request.user)
+    return [_offer_out(o) for o in offer_list_for_mechanic(mechanic=mechanic)]
 
 
 @router.post(
     "/mechanic/offers/{offer_id}/accept",
-    response={200: AcceptOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: AcceptOut, **error_responses(401, 404, 409, 422)},
     summary="Accept an offer (409 when someone else won, it expired, or you are in a session)",
 )
-def mechanic_offer_accept(request: HttpRequest, offer_id: int):
-    mechanic = _my_mechanic(request)
-    try:
-        consultation = services.offer_accept(mechanic=mechanic, offer_id=offer_id)
-    except services.DispatchError as exc:
-        return _error(exc)
-    offer = offer_get_for_mechanic(mechanic=mechanic, offer_id=offer_id)
-    return Status(200, {"success": True, "offer": _offer_out(offer), "consultation": _consultation_out(consultation)})
+def mechanic_offer_accept(request: SignedInRequest, offer_id: int) -> dict[str, Any]:
+    mechanic = mechanic_for_user_or_404(request.user)
+    consultation = services.offer_accept(mechanic=mechanic, offer_id=offer_id)
+    return {"success": True, "offer": _offer_shown(mechanic, offer_id), "consultation": _consultation_out(consultation)}
 
 
-@router.post("/mechanic/offers/{offer_id}/decline", response={200: MechanicOfferOut, 404: ErrorOut, 409: ErrorOut})
-def mechanic_offer_decline(request: HttpRequest, offer_id: int, payload: DeclineIn):
-    mechanic = _my_mechanic(request)
-    try:
-        offer = services.offer_decline(mechanic=mechanic, offer_id=offer_id, reason=payload.reason)
-    except services.DispatchError as exc:
-        return _error(exc)
-    return Status(200, _offer_out(offer_get_for_mechanic(mechanic=mechanic, offer_id=offer.pk)))
+@router.post(
+    "/mechanic/offers/{offer_id}/decline",
+    response={200: MechanicOfferOut, **error_responses(400, 401, 404, 409, 422)},
+)
+def mechanic_offer_decline(request: SignedInRequest, offer_id: int, payload: DeclineIn) -> dict[str, Any]:
+    mechanic = mechanic_for_user_or_404(request.user)
+    offer = services.offer_decline(mechanic=mechanic, offer_id=offer_id, reason=payload.reason)
+    return _offer_shown(mechanic, offer.pk)
 
 
-@router.post("/mechanic/shift", response={200: ShiftOut, 403: ErrorOut, 404: ErrorOut})
-def mechanic_shift(request: HttpRequest, payload: ShiftIn):
-    mechanic = _my_mechanic(request)
-    try:
-        return Status(200, services.mechanic_shift_set(mechanic=mechanic, online=payload.online))
-    except services.DispatchError as exc:
-        return _error(exc)
+@router.post("/mechanic/shift", response={200: ShiftOut, **error_responses(401, 403, 404, 422)})
+def mechanic_shift(request: SignedInRequest, payload: ShiftIn) -> dict[str, Any]:
+    mechanic = mechanic_for_user_or_404(request.user)
+    change = services.mechanic_shift_set(mechanic=mechanic, online=payload.online)
+    return {"online": change.online, "withdrawnOffers": change.withdrawn_offers}
 
 
-@router.get("/mechanic/stats", response={200: StatsOut, 404: ErrorOut})
-def mechanic_my_stats(request: HttpRequest):
-    return Status(200, mechanic_stats(mechanic=_my_mechanic(request)))
+@router.get("/mechanic/stats", response={200: StatsOut, **error_responses(401, 404)})
+def mechanic_my_stats(request: SignedInRequest) -> dict[str, Any]:
+    return mechanic_stats(mechanic=mechanic_for_user_or_404(request.user))
 
 
-@router.get("/mechanic/session", response={200: ActiveSessionOut, 404: ErrorOut})
-def mechanic_active_session(request: HttpRequest):
-    mechanic = _my_mechanic(request)
+@router.get("/mechanic/session", response={200: ActiveSessionOut, **error_responses(401, 404)})
+def mechanic_active_session(request: SignedInRequest) -> dict[str, Any]:
+    mechanic = mechanic_for_user_or_404(request.user)
     consultation = consultation_active_for_mechanic(mechanic=mechanic)
     if consultation is None:
-        return Status(404, {"success": False, "error": "You have no active session."})
-    offer = Offer.objects.filter(request_id=consultation.request_id, mechanic=mechanic).select_related(
-        "request", "request__customer"
-    )
-    found = offer.first()
-    return Status(200, {"consultation": _consultation_out(consultation), "offer": _offer_out(found) if found else None})
+        raise Http404("You have no active session.")
+    offer = offer_of_consultation(consultation=consultation)
+    return {"consultation": _consultation_out(consultation), "offer": _offer_out(offer) if offer else None}
 
 
-@router.post("/consultations/{consultation_id}/end", response={200: ConsultationOut, 404: ErrorOut, 409: ErrorOut})
-def consultation_finish(request: HttpRequest, consultation_id: int):
-    try:
-        consultation = services.consultation_end(user=request.user, consultation_id=consultation_id)
-    except services.DispatchError as exc:
-        return _error(exc)
-    return Status(200, _consultation_out(consultation))
+@router.post(
+    "/consultations/{consultation_id}/end",
+    response={200: ConsultationOut, **error_responses(401, 404, 409, 422)},
+)
+def consultation_finish(request: SignedInRequest, consultation_id: int) -> dict[str, Any]:
+    return _consultation_out(services.consultation_end(user=request.user, consultation_id=consultation_id))
 
 
 # --------------------------------------------------------------------------------------------
@@ -486,32 +490,29 @@ def consultation_finish(request: HttpRequest, consultation_id: int):
 # --------------------------------------------------------------------------------------------
 
 
-def _authorize_channel(request: HttpRequest, channel: str) -> None:
+def _authorize_channel(request: SignedInRequest, channel: str) -> None:
     if not channel_authorized(user=request.user, channel=channel):
-        raise HttpError(404, "Channel not found.")
+        raise Http404("Channel not found.")
 
 
 @router.get(
     "/events/poll",
-    response={200: PollOut, 404: ErrorOut},
+    response={200: PollOut, **error_responses(401, 404, 422)},
     summary="Events of one channel after an id (polling fallback for the stream)",
 )
-def events_poll(request: HttpRequest, channel: str, after: int = 0, limit: int = 100):
+def events_poll(request: SignedInRequest, channel: str, after: int = 0, limit: int = 100) -> dict[str, Any]:
     _authorize_channel(request, channel)
     rows = events.fetch(channel, max(0, after), max(1, min(limit, 500)))
-    return Status(
-        200,
-        {
-            "channel": channel,
-            "lastId": rows[-1].id if rows else max(after, 0),
-            "events": [{"id": e.id, "kind": e.kind, "payload": e.payload, "createdAt": e.created_at} for e in rows],
-        },
-    )
+    return {
+        "channel": channel,
+        "lastId": rows[-1].id if rows else max(after, 0),
+        "events": [{"id": e.id, "kind": e.kind, "payload": e.payload, "createdAt": e.created_at} for e in rows],
+    }
 
 
 @router.get(
     "/events/stream",
-    response={200: None, 404: ErrorOut},
+    response={200: None, **error_responses(401, 404, 422)},
     summary="Server-sent events for one channel (request-<id> or mechanic-<id>)",
     description=(
         "text/event-stream; each event has `id:` and JSON `data: {id, kind, payload}`. Resumes after "
@@ -519,7 +520,11 @@ def events_poll(request: HttpRequest, channel: str, after: int = 0, limit: int =
         "comment heartbeat every 15 s and closes after about a minute; EventSource reconnects by itself."
     ),
 )
-def events_stream(request: HttpRequest, channel: str, lastEventId: int | None = None):  # noqa: N803
+def events_stream(
+    request: SignedInRequest,
+    channel: str,
+    lastEventId: int | None = None,  # noqa: N803
+) -> StreamingHttpResponse:
     _authorize_channel(request, channel)
     header = request.headers.get("Last-Event-ID")
     if header and header.strip().isdigit():
@@ -537,7 +542,7 @@ def events_stream(request: HttpRequest, channel: str, lastEventId: int | None = 
     return response
 
 
-def _sse(channel: str, last_id: int, seconds: float, heartbeat: float):  # noqa: ANN202 - a generator
+def _sse(channel: str, last_id: int, seconds: float, heartbeat: float) -> Iterator[str]:
     # The first line tells EventSource how soon to reconnect when we close.
     yield f"retry: 1000\n: connected {json.dumps(channel)}\n\n"
     last_beat = time.monotonic()

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from mechmatch.core import ranking
+
 
 class SessionRequest(models.Model):
     class RoutingType(models.TextChoices):
@@ -19,6 +21,10 @@ class SessionRequest(models.Model):
         BROADCAST = "broadcast", "Every eligible mechanic"
         WORKSHOP_ONLY = "workshop_only", "One workshop"
         HYBRID = "hybrid", "Workshop first, then everyone"
+
+    class RequestType(models.TextChoices):
+        GENERAL = ranking.RequestType.GENERAL.value, "General"
+        BRAND_SPECIALIST = ranking.RequestType.BRAND_SPECIALIST.value, "Brand specialist"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for the chosen mechanic"
@@ -56,7 +62,7 @@ class SessionRequest(models.Model):
 
     concern = models.TextField(max_length=4000)
     keywords = models.JSONField(default=list, blank=True)
-    request_type = models.CharField(max_length=20, default="general")
+    request_type = models.CharField(max_length=20, choices=RequestType.choices, default=RequestType.GENERAL)
     requested_brand = models.CharField(max_length=40, blank=True)
     plan_code = models.CharField(max_length=40, blank=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -82,6 +83,36 @@ def request_get_for_user(*, user: User, request_id: int) -> SessionRequest | Non
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RequestDetail:
+    """A session request as one viewer may see it. The customer and operators see every offer,
+    the other matches and the waiting room; a mechanic sees only their own offer, never who
+    else was asked, and nothing of the waiting room."""
+
+    request: SessionRequest
+    offers: list[Offer]
+    alternatives: list[dict[str, Any]]
+    waiting: dict[str, Any]
+    consultation_id: int | None
+
+
+def request_detail_for(*, request: SessionRequest, viewer: User) -> RequestDetail:
+    """What `viewer` (who can already see the request: request_get_for_user) is shown of it."""
+    is_owner = viewer.is_operator or request.customer_id == viewer.pk
+    offers = list(request.offers.select_related("mechanic").order_by("id"))
+    if not is_owner:
+        mechanic = mechanic_for_user(viewer)
+        offers = [o for o in offers if mechanic is not None and o.mechanic_id == mechanic.pk]
+    choosing = is_owner and request.status in (SessionRequest.Status.AWAITING_CHOICE, SessionRequest.Status.EXPIRED)
+    return RequestDetail(
+        request=request,
+        offers=offers,
+        alternatives=request_alternatives(request) if choosing else [],
+        waiting=request_waiting_snapshot(request) if is_owner else {},
+        consultation_id=Consultation.objects.filter(request=request).values_list("pk", flat=True).first(),
+    )
+
+
 def request_owned_by(*, user: User, request_id: int) -> SessionRequest | None:
     """The request if the user is its customer (or an operator): who may choose or cancel."""
     qs = SessionRequest.objects.filter(pk=request_id)
@@ -153,6 +184,15 @@ def consultation_active_for_mechanic(*, mechanic: Mechanic) -> Consultation | No
     return (
         Consultation.objects.filter(mechanic=mechanic, status=Consultation.Status.ACTIVE)
         .select_related("request", "customer")
+        .first()
+    )
+
+
+def offer_of_consultation(*, consultation: Consultation) -> Offer | None:
+    """The offer through which the consultation's mechanic took the request."""
+    return (
+        Offer.objects.filter(request_id=consultation.request_id, mechanic_id=consultation.mechanic_id)
+        .select_related("request", "request__customer")
         .first()
     )
 

@@ -3,14 +3,17 @@ the offer list live. Every write goes through the same services as the API."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mechmatch.accounts.auth import SignedInRequest
 from mechmatch.dispatch import events, services
 from mechmatch.dispatch.models import Offer
 from mechmatch.dispatch.selectors import (
@@ -22,17 +25,10 @@ from mechmatch.dispatch.selectors import (
     offer_list_for_mechanic,
 )
 from mechmatch.mechanics.models import Mechanic
-from mechmatch.mechanics.selectors import mechanic_for_user
+from mechmatch.mechanics.selectors import mechanic_for_user_or_404
 
 
-def _mechanic(request: HttpRequest) -> Mechanic:
-    mechanic = mechanic_for_user(request.user)
-    if mechanic is None:
-        raise Http404("No mechanic profile")
-    return mechanic
-
-
-def _offers_context(mechanic: Mechanic) -> dict:
+def _offers_context(mechanic: Mechanic) -> dict[str, Any]:
     # Offers keep reason codes; the template shows them in the mechanic's language.
     offers = offer_list_for_mechanic(mechanic=mechanic)
     return {
@@ -44,8 +40,8 @@ def _offers_context(mechanic: Mechanic) -> dict:
 
 
 @login_required
-def offers(request: HttpRequest) -> HttpResponse:
-    mechanic = _mechanic(request)
+def offers(request: SignedInRequest) -> HttpResponse:
+    mechanic = mechanic_for_user_or_404(request.user)
     channel = events.mechanic_channel(mechanic.pk)
     context = _offers_context(mechanic)
     # The page starts its stream after the last event it already reflects: nothing missed.
@@ -54,14 +50,14 @@ def offers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def offers_fragment(request: HttpRequest) -> HttpResponse:
-    return render(request, "dispatch/_offer_list.html", _offers_context(_mechanic(request)))
+def offers_fragment(request: SignedInRequest) -> HttpResponse:
+    return render(request, "dispatch/_offer_list.html", _offers_context(mechanic_for_user_or_404(request.user)))
 
 
 @login_required
 @require_POST
-def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
-    mechanic = _mechanic(request)
+def offer_accept(request: SignedInRequest, offer_id: int) -> HttpResponse:
+    mechanic = mechanic_for_user_or_404(request.user)
     try:
         services.offer_accept(mechanic=mechanic, offer_id=offer_id)
     except services.NotFound as exc:
@@ -75,8 +71,8 @@ def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
-    mechanic = _mechanic(request)
+def offer_decline(request: SignedInRequest, offer_id: int) -> HttpResponse:
+    mechanic = mechanic_for_user_or_404(request.user)
     try:
         services.offer_decline(mechanic=mechanic, offer_id=offer_id, reason=request.POST.get("reason", ""))
     except services.NotFound as exc:
@@ -92,8 +88,8 @@ def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def shift(request: HttpRequest) -> HttpResponse:
-    mechanic = _mechanic(request)
+def shift(request: SignedInRequest) -> HttpResponse:
+    mechanic = mechanic_for_user_or_404(request.user)
     online = request.POST.get("online") == "1"
     try:
         services.mechanic_shift_set(mechanic=mechanic, online=online)
@@ -105,10 +101,10 @@ def shift(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def session(request: HttpRequest) -> HttpResponse:
-    mechanic = _mechanic(request)
+def session(request: SignedInRequest) -> HttpResponse:
+    mechanic = mechanic_for_user_or_404(request.user)
     consultation = consultation_active_for_mechanic(mechanic=mechanic)
-    context = {"mechanic": mechanic, "consultation": consultation, "contact": None}
+    context: dict[str, Any] = {"mechanic": mechanic, "consultation": consultation, "contact": None}
     if consultation is not None:
         context["contact"] = customer_contact(consultation.customer)
         context["request_obj"] = consultation.request
@@ -117,8 +113,8 @@ def session(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_end(request: HttpRequest, consultation_id: int) -> HttpResponse:
-    _mechanic(request)
+def session_end(request: SignedInRequest, consultation_id: int) -> HttpResponse:
+    mechanic_for_user_or_404(request.user)
     try:
         services.consultation_end(
             user=request.user, consultation_id=consultation_id, notes=request.POST.get("notes", "")
@@ -133,8 +129,8 @@ def session_end(request: HttpRequest, consultation_id: int) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest) -> HttpResponse:
-    mechanic = _mechanic(request)
+def history(request: SignedInRequest) -> HttpResponse:
+    mechanic = mechanic_for_user_or_404(request.user)
     return render(
         request,
         "dispatch/history.html",

@@ -3,12 +3,18 @@ and the pages agree."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mechmatch.core.taxonomy import SERVICES
+from mechmatch.customers.models import Vehicle
+from mechmatch.geography.forms import COUNTRY_CHOICES
+from mechmatch.journey.models import Intake
 from mechmatch.payments.plans import PLANS
 
-COUNTRY_CHOICES = [("CA", _("Canada")), ("US", _("United States"))]
 MAX_PHOTOS_PER_UPLOAD = 5
 
 
@@ -55,20 +61,27 @@ class DescribedForm(forms.Form):
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
 
 
+class VehicleCharField(forms.CharField):
+    """Needed unless a saved vehicle is picked: not required by the form, but not labelled
+    "optional" either (the field template reads `hide_optional`)."""
+
+    hide_optional = True
+
+
 class IntakeForm(DescribedForm):
     saved_vehicle = forms.TypedChoiceField(
         label=_("Your saved vehicles"), required=False, coerce=int, empty_value=None, choices=[]
     )
-    year = forms.CharField(
+    year = VehicleCharField(
         label=_("Year"),
         max_length=8,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "2018"}),
     )
-    make = forms.CharField(
+    make = VehicleCharField(
         label=_("Make"), max_length=40, required=False, widget=forms.TextInput(attrs={"placeholder": "Honda"})
     )
-    model = forms.CharField(
+    model = VehicleCharField(
         label=_("Model"), max_length=60, required=False, widget=forms.TextInput(attrs={"placeholder": "Civic"})
     )
     vin = forms.CharField(
@@ -118,20 +131,20 @@ class IntakeForm(DescribedForm):
     )
     request_type = forms.ChoiceField(
         label=_("What kind of mechanic?"),
-        choices=[("general", _("Any qualified mechanic")), ("brand_specialist", _("A specialist for my car's brand"))],
+        choices=[
+            (Intake.RequestType.GENERAL, _("Any qualified mechanic")),
+            (Intake.RequestType.BRAND_SPECIALIST, _("A specialist for my car's brand")),
+        ],
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, vehicles=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args: Any, vehicles: Sequence[Vehicle] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("A different vehicle (enter below)"))]
-        choices += [(v.pk, str(v)) for v in (vehicles or [])]
-        self.fields["saved_vehicle"].choices = choices
-        # Needed unless a saved vehicle is picked, so they are not labelled "optional".
-        for name in ("year", "make", "model"):
-            self.fields[name].hide_optional = True
         if not vehicles:
             del self.fields["saved_vehicle"]
+            return
+        saved = cast(forms.TypedChoiceField, self.fields["saved_vehicle"])
+        saved.choices = [("", _("A different vehicle (enter below)")), *((v.pk, str(v)) for v in vehicles)]
 
 
 class ChooseForm(forms.Form):
@@ -246,10 +259,10 @@ class BrowseForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     intake = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, language: str = "en", **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from mechmatch.core.taxonomy import SERVICES
-
-        self.fields["service"].choices = [("", _("Any service"))] + [
-            (s.slug, s.label_fr if language.startswith("fr") else s.label_en) for s in SERVICES
+        service = cast(forms.ChoiceField, self.fields["service"])
+        service.choices = [
+            ("", _("Any service")),
+            *((s.slug, s.label_fr if language.startswith("fr") else s.label_en) for s in SERVICES),
         ]

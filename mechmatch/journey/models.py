@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from mechmatch.dispatch.models import SessionRequest
+
 
 class Intake(models.Model):
     """The customer's booking in progress: everything typed on the intake page (kept even
@@ -16,9 +18,8 @@ class Intake(models.Model):
         READY = "ready", "Ready for matching"
         SUBMITTED = "submitted", "Request created"
 
-    class RequestType(models.TextChoices):
-        GENERAL = "general", "General"
-        BRAND_SPECIALIST = "brand_specialist", "Brand specialist"
+    # What the request will ask dispatch for: the same choices, spelled once.
+    RequestType = SessionRequest.RequestType
 
     class Routing(models.TextChoices):
         SELECTED = "selected", "Customer chose a mechanic"

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from mechmatch.accounts.models import User
 from mechmatch.core.ranking import ScoredMatch
+from mechmatch.customers.models import Vehicle
 from mechmatch.customers.selectors import favourite_list, vehicle_list
 from mechmatch.customers.services import customer_profile_for
 from mechmatch.journey.models import Intake
@@ -99,11 +100,11 @@ def intake_form_initial(intake: Intake) -> dict[str, Any]:
         "city": intake.city,
         "postal_code": intake.postal_code,
         "prefer_local": intake.prefer_local,
-        "request_type": intake.request_type or "general",
+        "request_type": intake.request_type or Intake.RequestType.GENERAL,
     }
 
 
-def intake_vehicles(*, user: User) -> list:
+def intake_vehicles(*, user: User) -> list[Vehicle]:
     return vehicle_list(customer=customer_profile_for(user))
 
 

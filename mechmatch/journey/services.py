@@ -6,6 +6,7 @@ re-implements a rule of theirs (ranking, routing, offers, who may accept)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,15 +14,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 
 from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
 from mechmatch.customers.models import Vehicle
 from mechmatch.customers.services import customer_profile_for, favourite_add, vehicle_add, vehicle_clean
+from mechmatch.dispatch import events
+from mechmatch.dispatch.models import Consultation, SessionRequest
+from mechmatch.dispatch.selectors import request_owned_by
+from mechmatch.dispatch.services import consultation_end, request_cancel, request_choose, request_create
 from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
-from mechmatch.journey.models import Intake, IntakePhoto, Waiver
-from mechmatch.mechanics.models import Mechanic
+from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, WaitingMessage, Waiver
+from mechmatch.mechanics.models import Mechanic, Review
+from mechmatch.mechanics.services import review_create
 from mechmatch.payments.plans import plan_get
 from mechmatch.payments.selectors import payment_is_paid
 from mechmatch.payments.services import payment_start
@@ -103,7 +110,7 @@ def intake_photo_remove(*, intake: Intake, photo_id: int) -> None:
 
 
 def intake_submit(
-    *, intake: Intake, data: dict[str, Any], saved_vehicle_id: int | None = None, photos: list[UploadedFile] = ()
+    *, intake: Intake, data: dict[str, Any], saved_vehicle_id: int | None = None, photos: Sequence[UploadedFile] = ()
 ) -> Intake:
     """Saves the draft, keeps valid photos, then validates everything at once and raises a
     ValidationError naming each field at fault. On success the intake is READY for matching."""
@@ -163,7 +170,7 @@ def intake_next_step(intake: Intake) -> str:
 
 # ---------------------------------------------------------------- choosing a mechanic
 
-_SOURCE_EVENT = {
+_SOURCE_EVENT: dict[str, str] = {
     Intake.Source.TOP_MATCH: "top_match_accepted",
     Intake.Source.OTHER_MATCH: "mechanic_chosen",
     Intake.Source.BROWSE: "mechanic_chosen",
@@ -284,57 +291,36 @@ def favourite_add_for(*, user: User, mechanic_id: int, consultation_id: int | No
 
 
 # ---------------------------------------------------------------- the request (dispatch)
-
-_DISPATCH_FIELD_NAMES = {
-    "vehicle.year": "year",
-    "vehicle.make": "make",
-    "vehicle.model": "model",
-    "vehicle.vin": "vin",
-    "customerCountry": "country",
-    "customerCity": "city",
-    "customerPostalCode": "postal_code",
-    "selectedMechanicId": "mechanic_id",
-}
+# Dispatch's refusals pass through as they are: a ValidationError naming the domain's fields,
+# or a DispatchError (NotFound when the request is not the customer's); the pages show either.
 
 
-def _dispatch_error(exc: Exception) -> ValidationError:
-    """Dispatch speaks the API's field names and its own exceptions; the pages show one message."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        return ValidationError(" ".join(" ".join(m) for m in exc.message_dict.values()))
-    return ValidationError(str(exc.messages[0] if isinstance(exc, ValidationError) else exc))
-
-
-def intake_confirm(*, intake: Intake, ip_address: str | None) -> Any:
+def intake_confirm(*, intake: Intake, ip_address: str | None) -> SessionRequest:
     """Records the waiver and creates the session request through dispatch, with the
     customer's choice and routing. A reload or double submit resumes the same request."""
-    from mechmatch.dispatch.services import DispatchError, request_create
-
-    if intake.session_request_id:
+    if intake.session_request is not None:
         return intake.session_request
     if not intake_is_paid(intake):
         raise ValidationError("Your payment has not been confirmed yet.")
     if intake.status != Intake.Status.READY or not intake.routing:
         raise ValidationError("Finish your request first.")
     waiver_accept(intake=intake, ip_address=ip_address)
-    try:
-        request, _created = request_create(
-            user=intake.user,
-            concern=intake.concern,
-            vehicle={"year": intake.year, "make": intake.make, "model": intake.model, "vin": intake.vin},
-            routing_type=intake.routing,
-            request_type=intake.request_type,
-            requested_brand=intake.requested_brand,
-            country=intake.country,
-            city=intake.city,
-            postal_code=intake.postal_code,
-            region=intake.region,
-            prefer_local=intake.prefer_local,
-            selected_mechanic_id=intake.chosen_mechanic_id,
-            plan_code=intake.plan_code,
-            idempotency_key=f"intake-{intake.pk}",
-        )
-    except (ValidationError, DispatchError) as exc:
-        raise _dispatch_error(exc) from exc
+    request, _created = request_create(
+        user=intake.user,
+        concern=intake.concern,
+        vehicle={"year": intake.year, "make": intake.make, "model": intake.model, "vin": intake.vin},
+        routing_type=intake.routing,
+        request_type=intake.request_type,
+        requested_brand=intake.requested_brand,
+        country=intake.country,
+        city=intake.city,
+        postal_code=intake.postal_code,
+        region=intake.region,
+        prefer_local=intake.prefer_local,
+        selected_mechanic_id=intake.chosen_mechanic_id,
+        plan_code=intake.plan_code,
+        idempotency_key=f"intake-{intake.pk}",
+    )
     intake.status = Intake.Status.SUBMITTED
     # An older active request for the same vehicle is resumed rather than duplicated; it may
     # already belong to another intake, in which case this one only points the way.
@@ -344,11 +330,8 @@ def intake_confirm(*, intake: Intake, ip_address: str | None) -> Any:
     return request
 
 
-def waiting_message_send(*, user: User, request_id: int, body: str) -> Any:
+def waiting_message_send(*, user: User, request_id: int, body: str) -> WaitingMessage:
     """A note to the mechanic from the waiting room; it opens the session's chat."""
-    from mechmatch.dispatch.selectors import request_owned_by
-    from mechmatch.journey.models import WaitingMessage
-
     request = request_owned_by(user=user, request_id=request_id)
     if request is None or request.customer_id != user.pk:
         raise ValidationError({"body": "Request not found."})
@@ -360,33 +343,19 @@ def waiting_message_send(*, user: User, request_id: int, body: str) -> Any:
     return WaitingMessage.objects.create(session_request=request, sender=user, body=body[:1000])
 
 
-def waiting_choose(*, user: User, request_id: int, choice: str, mechanic_id: int | None = None) -> Any:
+def waiting_choose(*, user: User, request_id: int, choice: str, mechanic_id: int | None = None) -> SessionRequest:
     """The fallback buttons of the waiting room; dispatch decides what each one does."""
-    from mechmatch.dispatch.services import DispatchError, request_choose
-
-    try:
-        return request_choose(user=user, request_id=request_id, choice=choice, mechanic_id=mechanic_id)
-    except (ValidationError, DispatchError) as exc:
-        raise _dispatch_error(exc) from exc
+    return request_choose(user=user, request_id=request_id, choice=choice, mechanic_id=mechanic_id)
 
 
-def waiting_cancel(*, user: User, request_id: int) -> Any:
-    from mechmatch.dispatch.services import DispatchError, request_cancel
-
-    try:
-        return request_cancel(user=user, request_id=request_id)
-    except DispatchError as exc:
-        raise _dispatch_error(exc) from exc
+def waiting_cancel(*, user: User, request_id: int) -> SessionRequest:
+    return request_cancel(user=user, request_id=request_id)
 
 
 # ---------------------------------------------------------------- the session
 
 
-def _participant_consultation(*, user: User, consultation_id: int) -> Any:
-    from django.db.models import Q
-
-    from mechmatch.dispatch.models import Consultation
-
+def _participant_consultation(*, user: User, consultation_id: int) -> Consultation:
     consultation = (
         Consultation.objects.filter(pk=consultation_id)
         .filter(Q(customer=user) | Q(mechanic__user=user))
@@ -398,14 +367,11 @@ def _participant_consultation(*, user: User, consultation_id: int) -> Any:
     return consultation
 
 
-def chat_send(*, user: User, consultation_id: int, body: str) -> Any:
+def chat_send(*, user: User, consultation_id: int, body: str) -> ChatMessage:
     """Stores a chat line and wakes both sides' pages (the customer listens on the request's
     channel, the mechanic on their own)."""
-    from mechmatch.dispatch import events
-    from mechmatch.journey.models import ChatMessage
-
     consultation = _participant_consultation(user=user, consultation_id=consultation_id)
-    if consultation.status != "active":
+    if consultation.status != Consultation.Status.ACTIVE:
         raise ValidationError({"body": "This session has ended."})
     body = (body or "").strip()
     if not body:
@@ -418,25 +384,17 @@ def chat_send(*, user: User, consultation_id: int, body: str) -> Any:
     return message
 
 
-def session_end(*, user: User, consultation_id: int) -> Any:
-    from mechmatch.dispatch.services import DispatchError, consultation_end
-
-    try:
-        return consultation_end(user=user, consultation_id=consultation_id)
-    except DispatchError as exc:
-        raise _dispatch_error(exc) from exc
+def session_end(*, user: User, consultation_id: int) -> Consultation:
+    return consultation_end(user=user, consultation_id=consultation_id)
 
 
-def session_key_for(consultation: Any) -> str:
+def session_key_for(consultation: Consultation) -> str:
     return f"consultation-{consultation.pk}"
 
 
-def session_rate(*, user: User, consultation_id: int, rating: int, comment: str = "") -> Any:
+def session_rate(*, user: User, consultation_id: int, rating: int, comment: str = "") -> Review:
     """One rating per session, only by its customer, only once it has ended; it is folded
     into the mechanic's aggregate at once by review_create."""
-    from mechmatch.dispatch.models import Consultation
-    from mechmatch.mechanics.services import review_create
-
     consultation = Consultation.objects.filter(pk=consultation_id, customer=user).select_related("mechanic").first()
     if consultation is None:
         raise ValidationError({"rating": "Session not found."})
@@ -464,8 +422,6 @@ def session_rate(*, user: User, consultation_id: int, rating: int, comment: str 
 def rebook_start(*, user: User, consultation_id: int) -> Intake:
     """'Rebook with <mechanic>': a new intake pre-filled with the vehicle, concern and
     location of that session, routed to the same mechanic first (favourite priority)."""
-    from mechmatch.dispatch.models import Consultation
-
     consultation = Consultation.objects.filter(pk=consultation_id, customer=user).select_related("request").first()
     if consultation is None:
         raise ValidationError({"consultation": "Session not found."})
@@ -488,7 +444,7 @@ def rebook_start(*, user: User, consultation_id: int) -> Intake:
         latitude=request.latitude,
         longitude=request.longitude,
         prefer_local=request.prefer_local,
-        request_type=request.request_type if request.request_type in Intake.RequestType.values else "general",
+        request_type=request.request_type,
         requested_brand=request.requested_brand,
         plan_code=request.plan_code if plan_get(request.plan_code or "") else "",
         rebook_of=consultation,
@@ -502,7 +458,7 @@ def rebook_start(*, user: User, consultation_id: int) -> Intake:
     return intake
 
 
-def browse_record(*, user: Any, filters: dict[str, Any], results: int) -> None:
+def browse_record(*, user: User, filters: dict[str, Any], results: int) -> None:
     """One "browsed" funnel event per search (its first page), not one per page turned."""
     if (filters.get("page") or 1) == 1:
         event_record(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mechmatch.accounts.auth import SignedInRequest
+from mechmatch.dispatch.services import DispatchError
+from mechmatch.forms import form_errors_add
 from mechmatch.journey import selectors, services
 from mechmatch.journey.forms import (
     BrowseForm,
@@ -27,13 +31,8 @@ from mechmatch.journey.forms import (
 )
 from mechmatch.journey.models import Intake, IntakePhoto
 from mechmatch.matching.selectors import mechanic_public_profile
-from mechmatch.payments.plans import PLANS, format_cents, plan_get, plan_price_cents
+from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, format_cents, plan_get, plan_price_cents
 from mechmatch.payments.selectors import payment_latest
-
-
-def _apply_errors(form, exc: ValidationError) -> None:  # noqa: ANN001
-    for field, field_messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 def _draft_data(request: HttpRequest) -> dict[str, object]:
@@ -50,7 +49,7 @@ def _client_ip(request: HttpRequest) -> str | None:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     return render(request, "journey/dashboard.html", selectors.dashboard_context(user=request.user))
 
 
@@ -58,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def intake_start(request: HttpRequest) -> HttpResponse:
+def intake_start(request: SignedInRequest) -> HttpResponse:
     """Resumes the unfinished intake (or starts one), optionally with a mechanic already
     chosen from a profile page or the favourites list."""
     intake = services.intake_current(user=request.user)
@@ -66,7 +65,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def intake_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     intake = selectors.intake_get(user=request.user, intake_id=pk)
     if intake.session_request_id:
         return redirect("journey:request", pk=intake.session_request_id)
@@ -80,7 +79,7 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.intake_submit(intake=intake, data=data, saved_vehicle_id=saved, photos=photos)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 return redirect(f"journey:{services.intake_next_step(intake)}", pk=intake.pk)
         else:
@@ -93,7 +92,7 @@ def intake_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def intake_photo_delete(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+def intake_photo_delete(request: SignedInRequest, pk: int, photo_id: int) -> HttpResponse:
     intake = selectors.intake_get(user=request.user, intake_id=pk)
     # The remove button submits the whole intake form: keep what was typed alongside.
     services.intake_save_draft(intake=intake, data=_draft_data(request))
@@ -102,7 +101,7 @@ def intake_photo_delete(request: HttpRequest, pk: int, photo_id: int) -> HttpRes
 
 
 @login_required
-def intake_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+def intake_photo(request: SignedInRequest, photo_id: int) -> HttpResponseBase:
     """Photos are private: served only to the customer and the mechanic on their request."""
     photo = IntakePhoto.objects.select_related("intake").filter(pk=photo_id).first()
     if photo is None or not selectors.photo_visible_to(photo=photo, user=request.user):
@@ -117,7 +116,7 @@ def intake_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
 
 
 @login_required
-def preview(request: HttpRequest, pk: int) -> HttpResponse:
+def preview(request: SignedInRequest, pk: int) -> HttpResponse:
     intake = selectors.intake_get(user=request.user, intake_id=pk)
     if intake.session_request_id:
         return redirect("journey:request", pk=intake.session_request_id)
@@ -133,7 +132,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def choose(request: HttpRequest, pk: int) -> HttpResponse:
+def choose(request: SignedInRequest, pk: int) -> HttpResponse:
     """Every 'pick this mechanic' button (preview, profile, favourites) posts here."""
     intake = selectors.intake_get(user=request.user, intake_id=pk)
     form = ChooseForm(request.POST)
@@ -153,7 +152,7 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def choose_auto(request: HttpRequest, pk: int) -> HttpResponse:
+def choose_auto(request: SignedInRequest, pk: int) -> HttpResponse:
     intake = selectors.intake_get(user=request.user, intake_id=pk)
     services.intake_choose_auto(intake=intake)
     return redirect("journey:plan", pk=intake.pk)
@@ -161,14 +160,14 @@ def choose_auto(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave_contact(request: HttpRequest, pk: int) -> HttpResponse:
+def leave_contact(request: SignedInRequest, pk: int) -> HttpResponse:
     intake = selectors.intake_get(user=request.user, intake_id=pk)
     form = ContactForm(request.POST)
     if form.is_valid():
         try:
             services.intake_leave_contact(intake=intake, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             return render(request, "journey/contact_saved.html", {"intake": intake})
     return render(
@@ -182,7 +181,7 @@ def leave_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def browse(request: HttpRequest) -> HttpResponse:
+def browse(request: SignedInRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None, language=get_language() or "en")
     filters = form.cleaned_data if form.is_valid() else {}
     intake_id = filters.get("intake")
@@ -207,7 +206,7 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mechanic_profile(request: HttpRequest, mechanic_id: int) -> HttpResponse:
+def mechanic_profile(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
     profile = mechanic_public_profile(mechanic_id=mechanic_id)
     if profile is None:
         raise Http404("No such mechanic")
@@ -227,7 +226,7 @@ def mechanic_profile(request: HttpRequest, mechanic_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mechanic_choose(request: HttpRequest, mechanic_id: int) -> HttpResponse:
+def mechanic_choose(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
     """'Choose this mechanic' from a profile: onto the current intake (or a new one)."""
     intake_id = request.POST.get("intake", "")
     intake = (
@@ -247,7 +246,7 @@ def mechanic_choose(request: HttpRequest, mechanic_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mechanic_favourite(request: HttpRequest, mechanic_id: int) -> HttpResponse:
+def mechanic_favourite(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
     services.favourite_add_for(user=request.user, mechanic_id=mechanic_id)
     messages.success(request, _("Added to your favourites."))
     next_url = request.POST.get("next", "")
@@ -260,7 +259,7 @@ def mechanic_favourite(request: HttpRequest, mechanic_id: int) -> HttpResponse:
 
 
 @login_required
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: SignedInRequest, pk: int) -> HttpResponse:
     intake = selectors.intake_get(user=request.user, intake_id=pk)
     if intake.session_request_id:
         return redirect("journey:request", pk=intake.session_request_id)
@@ -279,7 +278,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             return redirect(checkout.url)
     specialist = intake.is_brand_specialist
@@ -300,14 +299,14 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "plans": plans,
             "selected": selected,
-            "premium": format_cents(1000),
+            "premium": format_cents(BRAND_SPECIALIST_PREMIUM_CENTS),
             "test_mode": services.payments_in_test_mode(),
         },
     )
 
 
 @login_required
-def waiver(request: HttpRequest, pk: int) -> HttpResponse:
+def waiver(request: SignedInRequest, pk: int) -> HttpResponse:
     intake = selectors.intake_get(user=request.user, intake_id=pk)
     if intake.session_request_id:
         return redirect("journey:request", pk=intake.session_request_id)
@@ -321,7 +320,7 @@ def waiver(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             session_request = services.intake_confirm(intake=intake, ip_address=_client_ip(request))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             return redirect("journey:request", pk=session_request.pk)
     return render(
@@ -341,7 +340,7 @@ def waiver(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def request_page(request: HttpRequest, pk: int) -> HttpResponse:
+def request_page(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.waiting_room_context(user=request.user, request_id=pk)
     if context["consultation"] is not None and context["consultation"].status == "active":
         return redirect("journey:session", pk=context["consultation"].pk)
@@ -350,7 +349,7 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def request_live(request: HttpRequest, pk: int) -> HttpResponse:
+def request_live(request: SignedInRequest, pk: int) -> HttpResponse:
     """The waiting room's live part, re-fetched by the page's script on every event."""
     context = selectors.waiting_room_context(user=request.user, request_id=pk)
     response = render(request, "journey/_waiting_live.html", context)
@@ -361,7 +360,7 @@ def request_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_choice(request: HttpRequest, pk: int) -> HttpResponse:
+def request_choice(request: SignedInRequest, pk: int) -> HttpResponse:
     form = WaitingChoiceForm(request.POST)
     if form.is_valid():
         try:
@@ -371,14 +370,14 @@ def request_choice(request: HttpRequest, pk: int) -> HttpResponse:
                 choice=form.cleaned_data["choice"],
                 mechanic_id=form.cleaned_data.get("mechanic_id"),
             )
-        except ValidationError as exc:
+        except (ValidationError, DispatchError) as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("journey:request", pk=pk)
 
 
 @login_required
 @require_POST
-def request_message(request: HttpRequest, pk: int) -> HttpResponse:
+def request_message(request: SignedInRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -388,16 +387,16 @@ def request_message(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Message sent. Your mechanic will see it when they join."))
     else:
-        messages.error(request, " ".join(form.errors.get("body", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("body", [])))
     return redirect("journey:request", pk=pk)
 
 
 @login_required
 @require_POST
-def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     try:
         services.waiting_cancel(user=request.user, request_id=pk)
-    except ValidationError as exc:
+    except DispatchError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("journey:request", pk=pk)
     messages.success(request, _("Your request was cancelled."))
@@ -408,7 +407,7 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_page(request: HttpRequest, pk: int) -> HttpResponse:
+def session_page(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.session_context(user=request.user, consultation_id=pk)
     if context["consultation"].status != "active" and context["is_customer"]:
         return redirect("journey:complete", pk=pk)
@@ -417,7 +416,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_messages(request: HttpRequest, pk: int) -> HttpResponse:
+def session_messages(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET: the chat lines after `after` (an HTML fragment for the script). POST: send one;
     without JavaScript the form posts here and comes back to the page."""
     context = selectors.session_context(user=request.user, consultation_id=pk)  # 404 unless a participant
@@ -430,7 +429,7 @@ def session_messages(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 error = " ".join(exc.messages)
         else:
-            error = " ".join(form.errors.get("body", []))
+            error = " ".join(str(e) for e in form.errors.get("body", []))
         if request.headers.get("X-Requested-With") == "fetch":
             return HttpResponse(error, status=400 if error else 204)
         if error:
@@ -445,11 +444,11 @@ def session_messages(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_end_view(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.session_context(user=request.user, consultation_id=pk)
     try:
         services.session_end(user=request.user, consultation_id=pk)
-    except ValidationError as exc:
+    except DispatchError as exc:
         messages.info(request, " ".join(exc.messages))
     if context["is_customer"]:
         return redirect("journey:complete", pk=pk)
@@ -458,7 +457,7 @@ def session_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_favourite(request: HttpRequest, pk: int) -> HttpResponse:
+def session_favourite(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.session_context(user=request.user, consultation_id=pk)
     if not context["is_customer"]:
         raise Http404("Customers only")
@@ -472,7 +471,7 @@ def session_favourite(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
+def complete(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.completion_context(user=request.user, consultation_id=pk)
     if context["consultation"].status == "active":
         return redirect("journey:session", pk=pk)
@@ -481,14 +480,14 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_rate(user=request.user, consultation_id=pk, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_add(form, exc)
         else:
             return redirect("journey:complete", pk=pk)
     return render(request, "journey/complete.html", {**context, "form": form})
 
 
 @login_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: SignedInRequest, pk: int) -> HttpResponse:
     text = selectors.session_report_text(user=request.user, consultation_id=pk)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mechmatch-session-{pk}.txt"'
@@ -496,13 +495,13 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: SignedInRequest) -> HttpResponse:
     return render(request, "journey/history.html", {"sessions": selectors.history_for(user=request.user)})
 
 
 @login_required
 @require_POST
-def rebook(request: HttpRequest, pk: int) -> HttpResponse:
+def rebook(request: SignedInRequest, pk: int) -> HttpResponse:
     try:
         intake = services.rebook_start(user=request.user, consultation_id=pk)
     except ValidationError as exc:

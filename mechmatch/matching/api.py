@@ -11,15 +11,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.responses import Status
 from pydantic import AfterValidator, Field
 
-from mechmatch.accounts.models import User
-from mechmatch.accounts.services import token_authenticate
+from mechmatch.accounts.auth import request_user
+from mechmatch.api_errors import error_responses, fields_renamed
 from mechmatch.core.postal import normalize_country
-from mechmatch.core.ranking import ScoredMatch
+from mechmatch.core.ranking import RequestType, ScoredMatch
 from mechmatch.matching.reasons import reasons_localised, summary_localised
 from mechmatch.matching.selectors import mechanic_public_profile, photo_url
 from mechmatch.matching.services import (
@@ -35,23 +34,6 @@ router = Router(tags=["matching"])
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _optional_user(request: HttpRequest) -> User | None:
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        user = token_authenticate(header[7:].strip())
-        if user is not None:
-            return user
-    session_user = getattr(request, "user", None)
-    return session_user if isinstance(session_user, User) and session_user.is_authenticated else None
-
-
-def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
-    """Service errors name domain fields (postal_code); API clients sent camelCase ones."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return ValidationError({names.get(key, key): messages for key, messages in exc.message_dict.items()})
 
 
 def _blank_is_error(value: str) -> str:
@@ -86,12 +68,9 @@ class KeywordsOut(Schema):
     language: str
 
 
-@router.post("/keywords/extract", response=KeywordsOut, auth=None)
-def keywords_extract(request: HttpRequest, payload: KeywordsIn):
-    try:
-        analysis = concern_analyse(description=payload.description)
-    except ValidationError as exc:
-        raise _renamed(exc, {}) from exc
+@router.post("/keywords/extract", response={200: KeywordsOut, **error_responses(400, 422)}, auth=None)
+def keywords_extract(request: HttpRequest, payload: KeywordsIn) -> dict[str, Any]:
+    analysis = concern_analyse(description=payload.description)
     return {
         "keywords": analysis.keywords,
         "labels": keyword_labels(analysis.keywords, analysis.language),
@@ -113,7 +92,7 @@ class VehicleIn(Schema):
 class PreviewIn(Schema):
     concern: NonBlank = Field(min_length=1, max_length=MAX_CONCERN_LENGTH)
     vehicle: VehicleIn | None = None
-    requestType: Literal["general", "brand_specialist"] = "general"
+    requestType: RequestType = RequestType.GENERAL
     requestedBrand: str | None = Field(default=None, max_length=40)
     customerCity: str | None = Field(default=None, max_length=100)
     customerCountry: Country = Field(max_length=40)
@@ -167,11 +146,6 @@ class PreviewOut(Schema):
     fallback: FallbackOut
 
 
-class ErrorOut(Schema):
-    success: bool = False
-    error: str
-
-
 def _match_out(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> dict[str, Any]:
     c = match.candidate
     shown = display.get(match.mechanic_id, {})
@@ -215,8 +189,8 @@ _PREVIEW_FIELDS = {
 }
 
 
-@router.post("/matching/preview", response={200: PreviewOut, 400: ErrorOut}, auth=None)
-def matching_preview(request: HttpRequest, payload: PreviewIn):
+@router.post("/matching/preview", response={200: PreviewOut, **error_responses(400, 422)}, auth=None)
+def matching_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
     vehicle = payload.vehicle or VehicleIn()
     query = MatchQuery(
         concern=payload.concern,
@@ -232,9 +206,9 @@ def matching_preview(request: HttpRequest, payload: PreviewIn):
         prefer_local=payload.preferLocalMechanic,
     )
     try:
-        result = match_preview(query, customer_user=_optional_user(request))
+        result = match_preview(query, customer_user=request_user(request))
     except ValidationError as exc:
-        raise _renamed(exc, _PREVIEW_FIELDS) from exc
+        raise fields_renamed(exc, _PREVIEW_FIELDS) from exc
     display = result.display
     return {
         "success": True,
@@ -293,8 +267,8 @@ _DIRECTORY_FIELDS = {
 }
 
 
-@router.get("/mechanics", response={200: DirectoryOut, 400: ErrorOut}, auth=None)
-def mechanic_directory(request: HttpRequest, filters: Query[DirectoryQuery]):
+@router.get("/mechanics", response={200: DirectoryOut, **error_responses(400, 422)}, auth=None)
+def mechanic_directory(request: HttpRequest, filters: Query[DirectoryQuery]) -> dict[str, Any]:
     try:
         page = mechanic_directory_list(
             min_rating=filters.minRating,
@@ -310,10 +284,10 @@ def mechanic_directory(request: HttpRequest, filters: Query[DirectoryQuery]):
             postal_code=filters.customerPostalCode,
             city=filters.customerCity,
             region=filters.customerRegion,
-            customer_user=_optional_user(request),
+            customer_user=request_user(request),
         )
     except ValidationError as exc:
-        raise _renamed(exc, _DIRECTORY_FIELDS) from exc
+        raise fields_renamed(exc, _DIRECTORY_FIELDS) from exc
     return {
         "items": [_match_out(m, page.display) for m in page.items],
         "page": page.page,
@@ -366,36 +340,33 @@ class ProfileOut(Schema):
     recentReviews: list[ReviewOut]
 
 
-@router.get("/mechanics/{mechanic_id}/profile", response={200: ProfileOut, 404: ErrorOut}, auth=None)
-def mechanic_profile(request: HttpRequest, mechanic_id: int):
+@router.get("/mechanics/{mechanic_id}/profile", response={200: ProfileOut, **error_responses(404, 422)}, auth=None)
+def mechanic_profile(request: HttpRequest, mechanic_id: int) -> dict[str, Any]:
     profile = mechanic_public_profile(mechanic_id=mechanic_id)
     if profile is None:
-        return Status(404, {"error": "Mechanic not found."})
+        raise Http404("Mechanic not found.")
     m = profile["mechanic"]
-    return Status(
-        200,
-        {
-            "mechanicId": m.pk,
-            "mechanicName": m.display_name,
-            "profilePhotoUrl": photo_url(m.photo.name if m.photo else None),
-            "bio": m.bio or None,
-            "city": m.city,
-            "region": m.region,
-            "country": m.country,
-            "specialities": profile["specialities"],
-            "brandSpecializations": list(m.brand_specializations or []),
-            "specialistTier": m.specialist_tier,
-            "certification": {
-                "redSeal": m.red_seal_certified,
-                "redSealVerified": m.red_seal_verified,
-                "redSealProvince": m.red_seal_province or None,
-            },
-            "yearsExperience": m.years_experience,
-            "rating": round(m.rating_average, 2),
-            "reviewCount": m.review_count,
-            "completedSessions": m.completed_sessions,
-            "averageResponseTime": m.avg_response_seconds,
-            "availability": "online" if m.is_on_shift else "offline",
-            "recentReviews": profile["reviews"],
+    return {
+        "mechanicId": m.pk,
+        "mechanicName": m.display_name,
+        "profilePhotoUrl": photo_url(m.photo.name if m.photo else None),
+        "bio": m.bio or None,
+        "city": m.city,
+        "region": m.region,
+        "country": m.country,
+        "specialities": profile["specialities"],
+        "brandSpecializations": list(m.brand_specializations or []),
+        "specialistTier": m.specialist_tier,
+        "certification": {
+            "redSeal": m.red_seal_certified,
+            "redSealVerified": m.red_seal_verified,
+            "redSealProvince": m.red_seal_province or None,
         },
-    )
+        "yearsExperience": m.years_experience,
+        "rating": round(m.rating_average, 2),
+        "reviewCount": m.review_count,
+        "completedSessions": m.completed_sessions,
+        "averageResponseTime": m.avg_response_seconds,
+        "availability": "online" if m.is_on_shift else "offline",
+        "recentReviews": profile["reviews"],
+    }

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mechmatch.core.ranking import RequestType
 from mechmatch.mechanics.models import Mechanic
 
 
 @dataclass(slots=True)
 class NaiveCriteria:
-    request_type: str = "general"
+    request_type: str = RequestType.GENERAL
     requested_brand: str | None = None
     extracted_keywords: list[str] = field(default_factory=list)
     customer_country: str = "CA"
@@ -60,7 +61,7 @@ def calculate_distance_from_postal_codes(postal1: str, postal2: str) -> float:
 def find_matching_mechanics(criteria: NaiveCriteria) -> list[NaiveMatch]:
     # The original: select * from mechanics where approved, then filter and score in JS.
     mechanics = list(Mechanic.objects.filter(application_status=Mechanic.ApplicationStatus.APPROVED))
-    if criteria.request_type == "brand_specialist" and criteria.requested_brand:
+    if criteria.request_type == RequestType.BRAND_SPECIALIST and criteria.requested_brand:
         mechanics = [m for m in mechanics if criteria.requested_brand in (m.brand_specializations or [])]
 
     scored: list[NaiveMatch] = []

@@ -22,6 +22,7 @@ from mechmatch.core.concerns import ConcernAnalysis, analyse_concern
 from mechmatch.core.geo import haversine_km
 from mechmatch.core.ranking import (
     MatchCriteria,
+    RequestType,
     ScoredMatch,
     ScoringPolicy,
     explained,
@@ -50,7 +51,6 @@ from mechmatch.mechanics.selectors import mechanic_eligible_qs
 PREVIEW_SIZE = 5
 CLOSEST_SIZE = 5
 LOCAL_ALTERNATIVES_SIZE = 3
-REQUEST_TYPES = ("general", "brand_specialist")
 MAX_CONCERN_LENGTH = 5000
 
 
@@ -162,8 +162,8 @@ def _favourites(user: User | None) -> frozenset[int]:
 def _resolve_brand(
     *, request_type: str, requested_brand: str | None, make: str | None, concern_brands: list[str]
 ) -> str | None:
-    if request_type not in REQUEST_TYPES:
-        raise ValidationError({"request_type": "Choose 'general' or 'brand_specialist'."})
+    if request_type not in tuple(RequestType):
+        raise ValidationError({"request_type": f"Choose {' or '.join(repr(t.value) for t in RequestType)}."})
     if requested_brand and requested_brand.strip():
         brand = normalize_brand(requested_brand)
         if brand is None:
@@ -171,7 +171,7 @@ def _resolve_brand(
         return brand
     # The plan's `requestedBrand || vehicle?.make`, then a brand named in the concern itself.
     brand = normalize_brand(make) or (concern_brands[0] if concern_brands else None)
-    if request_type == "brand_specialist" and brand is None:
+    if request_type == RequestType.BRAND_SPECIALIST and brand is None:
         raise ValidationError({"requested_brand": "Choose the brand you need a specialist for."})
     return brand
 
@@ -319,7 +319,7 @@ def match_for_request(
     and their keys). Raises ValidationError like the preview."""
     policy = policy or scoring_policy()
     # A request stored without a type is a general one (the preview insists on a valid type).
-    query = replace(query, request_type=query.request_type or "general")
+    query = replace(query, request_type=query.request_type or RequestType.GENERAL)
     criteria, _, _, ranked = _ranked(query, customer_user, policy)
     excluded = set(exclude_mechanic_ids or ())
     chosen = [m for m in ranked if m.mechanic_id not in excluded][: max(0, int(limit))]

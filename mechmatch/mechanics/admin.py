@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
+from mechmatch.accounts.auth import SignedInRequest
 from mechmatch.mechanics.models import Mechanic, Review, Workshop
 from mechmatch.mechanics.services import mechanic_approve, mechanic_suspend
 
@@ -34,13 +34,13 @@ class MechanicAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     @admin.action(description="Approve selected mechanics")
-    def approve(self, request: HttpRequest, queryset: QuerySet[Mechanic]) -> None:
+    def approve(self, request: SignedInRequest, queryset: QuerySet[Mechanic]) -> None:
         for mechanic in queryset:
             mechanic_approve(mechanic=mechanic, operator=request.user)
         self.message_user(request, f"Approved {queryset.count()} mechanic(s).", messages.SUCCESS)
 
     @admin.action(description="Suspend selected mechanics")
-    def suspend(self, request: HttpRequest, queryset: QuerySet[Mechanic]) -> None:
+    def suspend(self, request: SignedInRequest, queryset: QuerySet[Mechanic]) -> None:
         for mechanic in queryset:
             mechanic_suspend(mechanic=mechanic, operator=request.user)
         self.message_user(request, f"Suspended {queryset.count()} mechanic(s).", messages.WARNING)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.http import HttpRequest
-from ninja import File, Router, Schema, Status
+from django.core.exceptions import ValidationError
+from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
-from mechmatch.accounts.auth import api_auth
-from mechmatch.mechanics.selectors import mechanic_for_user
+from mechmatch.accounts.auth import SignedInRequest, api_auth
+from mechmatch.api_errors import error_responses, fields_renamed
+from mechmatch.mechanics.models import Mechanic
+from mechmatch.mechanics.selectors import mechanic_for_user_or_404
 from mechmatch.mechanics.services import mechanic_photo_set, mechanic_profile_update
 
 router = Router(tags=["mechanic"], auth=api_auth)
@@ -65,11 +68,6 @@ class MechanicPrivateOut(Schema):
     profilePhotoUrl: str | None
 
 
-class ErrorOut(Schema):
-    success: bool = False
-    error: str
-
-
 _IN_TO_MODEL = {
     "displayName": "display_name",
     "bio": "bio",
@@ -86,9 +84,11 @@ _IN_TO_MODEL = {
     "serviceSpecialities": "service_specialities",
     "specialistTier": "specialist_tier",
 }
+# The service names the model's fields; errors go back under the names the client sent.
+_MODEL_TO_IN = {model: name for name, model in _IN_TO_MODEL.items()}
 
 
-def _out(m) -> dict:  # noqa: ANN001
+def _out(m: Mechanic) -> dict[str, Any]:
     return {
         "id": m.pk,
         "displayName": m.display_name,
@@ -118,26 +118,21 @@ def _out(m) -> dict:  # noqa: ANN001
     }
 
 
-@router.get("/mechanic/profile", response={200: MechanicPrivateOut, 404: ErrorOut})
-def my_profile(request: HttpRequest):
-    mechanic = mechanic_for_user(request.user)
-    if mechanic is None:
-        return Status(404, {"error": "You do not have a mechanic profile."})
-    return Status(200, _out(mechanic))
+@router.get("/mechanic/profile", response={200: MechanicPrivateOut, **error_responses(401, 404)})
+def my_profile(request: SignedInRequest) -> dict[str, Any]:
+    return _out(mechanic_for_user_or_404(request.user))
 
 
-@router.patch("/mechanic/profile", response={200: MechanicPrivateOut, 404: ErrorOut})
-def my_profile_update(request: HttpRequest, payload: MechanicProfileIn):
-    mechanic = mechanic_for_user(request.user)
-    if mechanic is None:
-        return Status(404, {"error": "You do not have a mechanic profile."})
+@router.patch("/mechanic/profile", response={200: MechanicPrivateOut, **error_responses(400, 401, 404, 422)})
+def my_profile_update(request: SignedInRequest, payload: MechanicProfileIn) -> dict[str, Any]:
+    mechanic = mechanic_for_user_or_404(request.user)
     data = {_IN_TO_MODEL[key]: value for key, value in payload.dict(exclude_unset=True).items() if key in _IN_TO_MODEL}
-    return Status(200, _out(mechanic_profile_update(mechanic=mechanic, data=data)))
+    try:
+        return _out(mechanic_profile_update(mechanic=mechanic, data=data))
+    except ValidationError as exc:
+        raise fields_renamed(exc, _MODEL_TO_IN) from exc
 
 
-@router.post("/mechanic/profile/photo", response={200: MechanicPrivateOut, 404: ErrorOut})
-def my_photo_upload(request: HttpRequest, photo: UploadedFile = File(...)):  # noqa: B008
-    mechanic = mechanic_for_user(request.user)
-    if mechanic is None:
-        return Status(404, {"error": "You do not have a mechanic profile."})
-    return Status(200, _out(mechanic_photo_set(mechanic=mechanic, upload=photo)))
+@router.post("/mechanic/profile/photo", response={200: MechanicPrivateOut, **error_responses(400, 401, 404, 422)})
+def my_photo_upload(request: SignedInRequest, photo: UploadedFile = File(...)) -> dict[str, Any]:  # noqa: B008
+    return _out(mechanic_photo_set(mechanic=mechanic_for_user_or_404(request.user), upload=photo))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.core.files import File
 from django.db.models import QuerySet
+from django.http import Http404
 
 from mechmatch.accounts.models import User
 from mechmatch.mechanics.models import Mechanic, Review
@@ -19,6 +20,15 @@ def mechanic_for_user(user: User | AnonymousUser) -> Mechanic | None:
     if not user.is_authenticated:
         return None
     return Mechanic.objects.filter(user=user).first()
+
+
+def mechanic_for_user_or_404(user: User | AnonymousUser) -> Mechanic:
+    """The signed-in mechanic's own profile for their pages and API; anyone else gets a 404
+    (the API answers it in its error shape)."""
+    mechanic = mechanic_for_user(user)
+    if mechanic is None:
+        raise Http404("You do not have a mechanic profile.")
+    return mechanic
 
 
 def mechanic_public_get(mechanic_id: int) -> Mechanic | None:

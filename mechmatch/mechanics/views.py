@@ -8,11 +8,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from mechmatch.accounts.auth import SignedInRequest
 from mechmatch.accounts.models import User
 from mechmatch.accounts.views import signup_page
 from mechmatch.forms import form_errors_add
 from mechmatch.mechanics.forms import MechanicApplicationForm, MechanicProfileForm
-from mechmatch.mechanics.selectors import mechanic_for_user, mechanic_photo_open
+from mechmatch.mechanics.selectors import mechanic_for_user_or_404, mechanic_photo_open
 from mechmatch.mechanics.services import mechanic_apply, mechanic_photo_set, mechanic_profile_update
 
 
@@ -32,10 +33,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    mechanic = mechanic_for_user(request.user)
-    if mechanic is None:
-        raise Http404("No mechanic profile")
+def profile(request: SignedInRequest) -> HttpResponse:
+    mechanic = mechanic_for_user_or_404(request.user)
     initial = {
         "display_name": mechanic.display_name,
         "bio": mechanic.bio,

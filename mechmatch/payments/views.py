@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from mechmatch.accounts.auth import SignedInRequest
 from mechmatch.payments.models import Payment
 from mechmatch.payments.plans import format_cents, plan_get
 from mechmatch.payments.providers import PaymentProviderError, WebhookSignatureError
@@ -18,7 +19,7 @@ from mechmatch.payments.services import payment_refresh, payment_test_settle, pa
 logger = logging.getLogger(__name__)
 
 
-def _own_payment(request: HttpRequest, pk: int) -> Payment:
+def _own_payment(request: SignedInRequest, pk: int) -> Payment:
     payment = payment_get_for_user(user=request.user, payment_id=pk)
     if payment is None:
         raise Http404("No such payment")
@@ -26,7 +27,7 @@ def _own_payment(request: HttpRequest, pk: int) -> Payment:
 
 
 @login_required
-def test_checkout(request: HttpRequest, pk: int) -> HttpResponse:
+def test_checkout(request: SignedInRequest, pk: int) -> HttpResponse:
     payment = _own_payment(request, pk)
     if payment.provider != "test" or payment.status == Payment.Status.PAID:
         return redirect(payment.return_path or "home")
@@ -44,7 +45,7 @@ def test_checkout(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def checkout_return(request: HttpRequest, pk: int) -> HttpResponse:
+def checkout_return(request: SignedInRequest, pk: int) -> HttpResponse:
     """Where Stripe sends the customer back. Re-checks with Stripe; the page that follows
     shows 'confirming' until the payment is verified."""
     payment = _own_payment(request, pk)

@@ -23,13 +23,14 @@ from mechmatch.dispatch.services.answers import offer_accept, offer_decline
 from mechmatch.dispatch.services.common import DispatchError, Forbidden, NotFound
 from mechmatch.dispatch.services.dispatcher import TickResult, dispatch_tick
 from mechmatch.dispatch.services.requests import CHOICES, request_cancel, request_choose, request_create
-from mechmatch.dispatch.services.shifts import consultation_end, mechanic_shift_set
+from mechmatch.dispatch.services.shifts import ShiftChange, consultation_end, mechanic_shift_set
 
 __all__ = [
     "CHOICES",
     "DispatchError",
     "Forbidden",
     "NotFound",
+    "ShiftChange",
     "TickResult",
     "consultation_end",
     "dispatch_tick",

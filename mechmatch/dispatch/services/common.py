@@ -23,21 +23,25 @@ Routing = SessionRequest.RoutingType
 
 
 class DispatchError(Exception):
-    """A request the caller may not make in the current state; the API answers 409."""
-
-    status_code = 409
+    """A request the caller may not make in the current state (the API answers 409; its
+    statuses are mapped in mechmatch/api.py)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
+    @property
+    def messages(self) -> list[str]:
+        """As ValidationError.messages, so a page shows either kind of refusal the same way."""
+        return [self.message]
+
 
 class NotFound(DispatchError):
-    status_code = 404
+    """The object does not exist or is not the caller's: the two are never told apart."""
 
 
 class Forbidden(DispatchError):
-    status_code = 403
+    """The caller is known but may not do this at all (not merely not now)."""
 
 
 class _Stale(Exception):

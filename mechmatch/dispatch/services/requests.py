@@ -42,17 +42,13 @@ from mechmatch.mechanics.models import Mechanic, Workshop
 
 logger = logging.getLogger(__name__)
 
+RequestType = SessionRequest.RequestType
+
 
 def _vehicle_key(*, year: int, make: str, model: str, vin: str) -> str:
     if vin:
         return f"vin:{vin.upper()}"
     return f"{year}|{make.lower()}|{' '.join(model.lower().split())}"[:120]
-
-
-def _remap(exc: ValidationError, mapping: dict[str, str]) -> ValidationError:
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()})
 
 
 def request_create(
@@ -61,7 +57,7 @@ def request_create(
     concern: str,
     vehicle: dict[str, Any],
     routing_type: str = Routing.SMART_BROADCAST,
-    request_type: str = "general",
+    request_type: str = RequestType.GENERAL,
     requested_brand: str = "",
     country: str = "CA",
     city: str = "",
@@ -75,28 +71,27 @@ def request_create(
     now: datetime | None = None,
 ) -> tuple[SessionRequest, bool]:
     """Create and route a session request. Returns (request, created); a double submit or a
-    reload returns the customer's existing active request for the vehicle with created=False."""
+    reload returns the customer's existing active request for the vehicle with created=False.
+    Errors name the arguments at fault (`routing_type`, `selected_mechanic_id`; the vehicle's
+    and location's own fields, `year` or `postal_code`)."""
     now = now or timezone.now()
     concern = (concern or "").strip()
     if len(concern) < 3:
         raise ValidationError({"concern": "Describe the problem in a few words."})
     if routing_type not in Routing.values:
-        raise ValidationError({"routingType": f"Choose one of: {', '.join(Routing.values)}."})
-    if request_type not in ("general", "brand_specialist"):
-        raise ValidationError({"requestType": "Choose general or brand_specialist."})
+        raise ValidationError({"routing_type": f"Choose one of: {', '.join(Routing.values)}."})
+    if request_type not in RequestType.values:
+        raise ValidationError({"request_type": f"Choose {' or '.join(RequestType.values)}."})
     idempotency_key = (idempotency_key or "").strip()[:80]
     if idempotency_key:
         existing = SessionRequest.objects.filter(customer=user, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
 
-    try:
-        clean_vehicle = vehicle_clean(
-            year=vehicle.get("year"), make=vehicle.get("make", ""), model=vehicle.get("model", ""),
-            vin=vehicle.get("vin") or "",
-        )  # fmt: skip
-    except ValidationError as exc:
-        raise _remap(exc, {k: f"vehicle.{k}" for k in ("year", "make", "model", "vin")}) from exc
+    clean_vehicle = vehicle_clean(
+        year=vehicle.get("year"), make=vehicle.get("make", ""), model=vehicle.get("model", ""),
+        vin=vehicle.get("vin") or "",
+    )  # fmt: skip
     key = _vehicle_key(**clean_vehicle)
     existing = SessionRequest.objects.filter(
         customer=user, vehicle_key=key, status__in=SessionRequest.ACTIVE_STATUSES
@@ -104,18 +99,7 @@ def request_create(
     if existing is not None:
         return existing, False
 
-    try:
-        location = location_clean(country=country, city=city, postal_code=postal_code, region=region)
-    except ValidationError as exc:
-        raise _remap(
-            exc,
-            {
-                "country": "customerCountry",
-                "city": "customerCity",
-                "postal_code": "customerPostalCode",
-                "region": "customerRegion",
-            },
-        ) from exc
+    location = location_clean(country=country, city=city, postal_code=postal_code, region=region)
 
     selected: Mechanic | None = None
     if routing_type in (Routing.SELECTED, Routing.PRIORITY_BROADCAST):
@@ -124,15 +108,15 @@ def request_create(
             fav = Favourite.objects.filter(customer=profile).order_by("-created_at").first()
             selected_mechanic_id = fav.mechanic_id if fav else None
         if selected_mechanic_id is None:
-            raise ValidationError({"selectedMechanicId": "Choose a mechanic for this routing type."})
+            raise ValidationError({"selected_mechanic_id": "Choose a mechanic for this routing type."})
         selected = Mechanic.objects.filter(pk=selected_mechanic_id).first()
         if selected is None or not selected.is_eligible:
-            raise ValidationError({"selectedMechanicId": "That mechanic is not available on mechmatch."})
+            raise ValidationError({"selected_mechanic_id": "That mechanic is not available on mechmatch."})
     workshop: Workshop | None = None
     if routing_type in (Routing.WORKSHOP_ONLY, Routing.HYBRID):
         workshop = Workshop.objects.filter(pk=workshop_id).first() if workshop_id else None
         if workshop is None:
-            raise ValidationError({"workshopId": "Choose a workshop for this routing type."})
+            raise ValidationError({"workshop_id": "Choose a workshop for this routing type."})
 
     profile = customer_profile_for(user)
     vehicle_row = vehicle_add(customer=profile, **clean_vehicle)
@@ -148,7 +132,7 @@ def request_create(
         keywords=extract_keywords(concern),
         request_type=request_type,
         requested_brand=(requested_brand or "").strip()[:40]
-        or (clean_vehicle["make"] if request_type == "brand_specialist" else ""),
+        or (clean_vehicle["make"] if request_type == RequestType.BRAND_SPECIALIST else ""),
         plan_code=(plan_code or "")[:40],
         country=location["country"],
         region=location["region"],
@@ -254,7 +238,7 @@ def request_choose(
     if choice not in CHOICES:
         raise ValidationError({"choice": f"Choose one of: {', '.join(CHOICES)}."})
     if choice == "pick_another" and not mechanic_id:
-        raise ValidationError({"mechanicId": "Choose the mechanic to ask instead."})
+        raise ValidationError({"mechanic_id": "Choose the mechanic to ask instead."})
     if request_owned_by(user=user, request_id=request_id) is None:
         raise NotFound("Session request not found.")
     try:
@@ -273,11 +257,11 @@ def request_choose(
             if choice == "wait_longer":
                 _choose_wait_longer(request, now, actor=user)
             elif choice == "pick_another":
-                mechanic = mechanic_available_qs().filter(pk=mechanic_id).first()
+                mechanic = mechanic_available_qs().filter(pk=mechanic_id).first() if mechanic_id else None
                 if mechanic is None:
-                    raise ValidationError({"mechanicId": "That mechanic is not available right now."})
+                    raise ValidationError({"mechanic_id": "That mechanic is not available right now."})
                 if Offer.objects.filter(request=request, mechanic=mechanic).exists():
-                    raise ValidationError({"mechanicId": "That mechanic has already had this request."})
+                    raise ValidationError({"mechanic_id": "That mechanic has already had this request."})
                 request.routing_type = Routing.SELECTED
                 SessionRequest.objects.filter(pk=request.pk).update(routing_type=Routing.SELECTED)
                 _route_exclusive(request, mechanic, now, kind="picked_another", actor=user)
@@ -295,10 +279,13 @@ def request_choose(
 
 
 def _choose_wait_longer(request: SessionRequest, now: datetime, *, actor: User) -> None:
+    chosen_id = request.selected_mechanic_id
     offer = (
-        Offer.objects.filter(request=request, kind=Offer.Kind.EXCLUSIVE, mechanic_id=request.selected_mechanic_id)
+        Offer.objects.filter(request=request, kind=Offer.Kind.EXCLUSIVE, mechanic_id=chosen_id)
         .select_related("mechanic")
         .first()
+        if chosen_id is not None
+        else None
     )
     if offer is None or offer.status != Offer.Status.EXPIRED:
         if offer is not None and offer.status == Offer.Status.DECLINED:

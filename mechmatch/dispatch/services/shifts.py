@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
@@ -29,7 +29,13 @@ from mechmatch.funnel.services import event_record
 from mechmatch.mechanics.models import Mechanic
 
 
-def mechanic_shift_set(*, mechanic: Mechanic, online: bool, now: datetime | None = None) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ShiftChange:
+    online: bool
+    withdrawn_offers: int
+
+
+def mechanic_shift_set(*, mechanic: Mechanic, online: bool, now: datetime | None = None) -> ShiftChange:
     """Go on or off shift. Going off withdraws the mechanic's open offers (each request then
     moves to its fallback at once instead of waiting for the window)."""
     now = now or timezone.now()
@@ -40,7 +46,7 @@ def mechanic_shift_set(*, mechanic: Mechanic, online: bool, now: datetime | None
     mechanic.is_on_shift = online
     withdrawn = 0 if online else _withdraw_offers_of_mechanic(mechanic.pk, reason="off_shift", now=now)
     events.publish(events.mechanic_channel(mechanic.pk), "shift", {"online": online, "withdrawn": withdrawn})
-    return {"online": online, "withdrawnOffers": withdrawn}
+    return ShiftChange(online=online, withdrawn_offers=withdrawn)
 
 
 def _withdraw_offers_of_mechanic(mechanic_id: int, *, reason: str, now: datetime) -> int:

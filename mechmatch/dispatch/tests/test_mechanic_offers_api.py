@@ -47,7 +47,7 @@ def test_a_lost_race_answers_409_with_the_reason(customer, windows):
     )
     lost = clients[second.pk].post(f"/api/mechanic/offers/{request.offers.get(mechanic=second).pk}/accept")
     assert lost.status_code == 409
-    assert lost.json() == {"success": False, "error": "Another mechanic already accepted this request."}
+    assert lost.json() == {"success": False, "error": "Another mechanic already accepted this request.", "errors": []}
 
 
 def test_another_mechanics_offer_is_a_404(customer, mechanic, outsider_api, windows):

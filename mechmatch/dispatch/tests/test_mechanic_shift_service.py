@@ -14,7 +14,7 @@ def test_going_off_shift_withdraws_open_offers_and_moves_the_request_on(customer
     result = services.mechanic_shift_set(mechanic=mechanic, online=False)
     request.refresh_from_db()
     mechanic.refresh_from_db()
-    assert result == {"online": False, "withdrawnOffers": 1}
+    assert result == services.ShiftChange(online=False, withdrawn_offers=1)
     assert mechanic.is_on_shift is False
     assert request.offers.get().status == "withdrawn"
     assert request.status == "awaiting_choice"

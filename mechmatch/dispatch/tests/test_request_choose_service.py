@@ -48,7 +48,7 @@ def test_picking_another_sends_that_mechanic_an_exclusive_offer(lapsed, customer
 def test_picking_another_needs_a_mechanic_id(lapsed, customer):
     with pytest.raises(ValidationError) as exc:
         services.request_choose(user=customer.user, request_id=lapsed.pk, choice="pick_another")
-    assert "mechanicId" in exc.value.message_dict
+    assert "mechanic_id" in exc.value.message_dict
 
 
 def test_picking_the_same_mechanic_again_is_refused(lapsed, customer, mechanic):
@@ -56,7 +56,7 @@ def test_picking_the_same_mechanic_again_is_refused(lapsed, customer, mechanic):
         services.request_choose(
             user=customer.user, request_id=lapsed.pk, choice="pick_another", mechanic_id=mechanic.pk
         )
-    assert "mechanicId" in exc.value.message_dict
+    assert "mechanic_id" in exc.value.message_dict
 
 
 def test_auto_match_offers_the_top_matches(lapsed, customer):

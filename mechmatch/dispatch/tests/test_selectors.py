@@ -3,8 +3,13 @@ from __future__ import annotations
 import pytest
 
 from mechmatch.dispatch import services
-from mechmatch.dispatch.selectors import mechanic_load_map, queue_position, request_waiting_snapshot
-from mechmatch.dispatch.tests.factories import request_for
+from mechmatch.dispatch.selectors import (
+    mechanic_load_map,
+    queue_position,
+    request_detail_for,
+    request_waiting_snapshot,
+)
+from mechmatch.dispatch.tests.factories import lapse, request_for
 from mechmatch.testing import make_customer, make_mechanic
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +49,41 @@ def test_queue_position_counts_earlier_broadcasts_in_the_same_area(windows):
     first = request_for(make_customer().user)
     second = request_for(make_customer().user)
     assert (queue_position(first), queue_position(second)) == (1, 2)
+
+
+def test_the_customer_and_operators_see_every_offer_and_the_waiting_room(customer, operator, windows):
+    mechanics = [make_mechanic(brands=["Honda"]) for _ in range(2)]
+    request = request_for(customer.user)
+    for viewer in (customer.user, operator):
+        detail = request_detail_for(request=request, viewer=viewer)
+        assert {o.mechanic_id for o in detail.offers} == {m.pk for m in mechanics}
+        assert detail.waiting["requestId"] == request.pk
+        assert detail.consultation_id is None
+
+
+def test_an_offered_mechanic_sees_only_their_own_offer_and_no_waiting_room(customer, windows):
+    first, second = make_mechanic(brands=["Honda"]), make_mechanic(brands=["Honda"])
+    request = request_for(customer.user)
+    detail = request_detail_for(request=request, viewer=first.user)
+    assert [o.mechanic_id for o in detail.offers] == [first.pk]
+    assert (detail.waiting, detail.alternatives) == ({}, [])
+    assert second.pk not in {o.mechanic_id for o in detail.offers}
+
+
+def test_the_other_matches_are_offered_only_while_the_customer_must_choose(customer, mechanic, windows):
+    other = make_mechanic(brands=["Honda"])
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    assert request_detail_for(request=request, viewer=customer.user).alternatives == []
+    services.dispatch_tick(now=lapse(request))
+    request.refresh_from_db()
+    assert request.status == "awaiting_choice"
+    assert [a["mechanicId"] for a in request_detail_for(request=request, viewer=customer.user).alternatives] == [
+        other.pk
+    ]
+    assert request_detail_for(request=request, viewer=mechanic.user).alternatives == []
+
+
+def test_the_consultation_is_named_once_a_mechanic_accepted(customer, mechanic, windows):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    consultation = services.offer_accept(mechanic=mechanic, offer_id=request.offers.get().pk)
+    assert request_detail_for(request=request, viewer=mechanic.user).consultation_id == consultation.pk

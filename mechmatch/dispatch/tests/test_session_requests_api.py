@@ -59,6 +59,34 @@ def test_bad_fields_answer_400_or_422_naming_the_field(customer_api, windows):
     assert any("vehicle" in e["field"] for e in response.json()["errors"])
 
 
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"customerPostalCode": "ZZZ"}, "customerPostalCode"),
+        ({"customerCountry": "France"}, "customerCountry"),
+        ({"vehicle": {"make": "Notacar", "model": "Civic", "year": 2018}}, "vehicle.make"),
+        ({"vehicle": {"make": "Honda", "model": "Civic", "year": 1800}}, "vehicle.year"),
+        ({"routingType": "everyone"}, "routingType"),
+        ({"requestType": "cheap"}, "requestType"),
+        ({"routingType": "workshop_only"}, "workshopId"),
+    ],
+)
+def test_service_errors_name_the_field_as_the_client_sent_it(customer_api, windows, extra, field):
+    response = customer_api.post(URL, _body(**extra), content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_picking_another_without_a_mechanic_names_mechanic_id(customer, customer_api, mechanic, windows):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    services.dispatch_tick(now=lapse(request))
+    response = customer_api.post(
+        f"{URL}/{request.pk}/choice", {"choice": "pick_another"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["mechanicId"]
+
+
 def test_a_request_is_visible_to_its_customer_its_mechanics_and_operators_only(
     customer, customer_api, mechanic, mechanic_api, outsider_api, operator_api, windows
 ):
@@ -111,7 +139,7 @@ def test_choosing_at_the_wrong_time_is_a_409(customer, customer_api, mechanic, w
         f"{URL}/{request.pk}/choice", {"choice": "auto_match"}, content_type="application/json"
     )
     assert response.status_code == 409
-    assert response.json() == {"success": False, "error": "This request is not waiting for your choice."}
+    assert response.json() == {"success": False, "error": "This request is not waiting for your choice.", "errors": []}
 
 
 def test_cancel_returns_the_cancelled_request(customer, customer_api, mechanic, windows):

@@ -41,4 +41,4 @@ def test_a_workshop_routing_needs_a_workshop(customer, windows):
 
     with pytest.raises(ValidationError) as exc:
         request_for(customer.user, routing="workshop_only")
-    assert "workshopId" in exc.value.message_dict
+    assert "workshop_id" in exc.value.message_dict

@@ -7,6 +7,7 @@ from mechmatch.dispatch.models import SessionRequest
 from mechmatch.journey.models import Waiver
 from mechmatch.journey.services import intake_choose_mechanic
 from mechmatch.journey.tests.conftest import ready_intake
+from mechmatch.mechanics.models import Mechanic
 from mechmatch.payments.services import payment_start
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +63,16 @@ def test_without_a_plan_the_terms_wait_for_the_plans(customer_client, customer, 
     intake = ready_intake(customer)
     response = customer_client.get(reverse("journey:waiver", args=[intake.pk]))
     assert response["Location"] == reverse("journey:plan", args=[intake.pk])
+
+
+def test_a_mechanic_suspended_after_the_choice_is_explained_on_the_waiver_page_not_a_500(
+    customer, customer_client, planned, toronto_mechanics
+):
+    _pay(planned)
+    Mechanic.objects.filter(pk=toronto_mechanics[0].pk).update(account_status=Mechanic.AccountStatus.SUSPENDED)
+
+    response = customer_client.post(reverse("journey:waiver", args=[planned.pk]), {"accept": "on"})
+
+    assert response.status_code == 200
+    assert "That mechanic is not available on mechmatch." in response.content.decode()
+    assert not SessionRequest.objects.filter(customer=customer.user).exists()

@@ -75,7 +75,7 @@ def test_changing_a_red_seal_claim_clears_its_verification(mechanic, mechanic_ap
 def test_a_bad_postal_code_is_a_400_naming_the_field_and_keeps_the_old_one(mechanic, mechanic_api):
     response = mechanic_api.patch("/api/mechanic/profile", {"postalCode": "ZZZ"}, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "postal_code"
+    assert response.json()["errors"][0]["field"] == "postalCode"
     mechanic.refresh_from_db()
     assert mechanic.postal_code == "M5V 2T6"
 
@@ -85,7 +85,7 @@ def test_a_mechanic_cannot_grant_themself_master_tier(mechanic, mechanic_api):
         "/api/mechanic/profile", {"specialistTier": "master"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "specialist_tier"
+    assert response.json()["errors"][0]["field"] == "specialistTier"
 
 
 def test_a_customer_has_no_mechanic_profile(customer_api):

@@ -32,6 +32,7 @@ from django.test import Client
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.concerns import extract_keywords
 from mechmatch.core.geo import postal_areas
+from mechmatch.core.ranking import RequestType
 from mechmatch.matching.naive import NaiveCriteria, find_matching_mechanics
 from mechmatch.mechanics.seeding import BRAND_WEIGHTS, CANADA_SHARE, DemoSeeder
 
@@ -128,7 +129,7 @@ class Command(BaseCommand):
                 {
                     "concern": rng.choice(CONCERNS),
                     "vehicle": {"make": make, "model": "", "year": rng.randint(2008, 2025)},
-                    "requestType": "brand_specialist" if specialist else "general",
+                    "requestType": RequestType.BRAND_SPECIALIST if specialist else RequestType.GENERAL,
                     "requestedBrand": make if specialist else None,
                     "customerCountry": country,
                     "customerPostalCode": area.code,
