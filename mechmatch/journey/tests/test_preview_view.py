@@ -71,3 +71,16 @@ def test_the_french_preview_gives_the_reasons_in_french(customer_client, custome
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert "Disponible maintenant" in page and "Spécialiste Honda" in page and "Expérimenté en freins" in page
     assert "Available now" not in page and "Honda specialist" not in page
+
+
+def test_each_card_says_how_exact_its_distance_is(customer_client, customer, toronto_mechanics):
+    page = customer_client.get(reverse("journey:preview", args=[_ready(customer).pk])).content.decode()
+    assert 'data-precision="postal_code">(by postal code)' in page
+    page = customer_client.get(reverse("journey:preview", args=[_ready(customer, postal_code="M5V").pk]))
+    assert 'data-precision="fsa">(approx., by postal area)' in page.content.decode()
+
+
+def test_the_distance_precision_is_said_in_french_too(customer_client, customer, toronto_mechanics):
+    customer_client.post(reverse("set_language"), {"language": "fr-ca", "next": "/"})
+    page = customer_client.get(reverse("journey:preview", args=[_ready(customer).pk])).content.decode()
+    assert "(selon le code postal)" in page
