@@ -383,8 +383,8 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "chat_lines": chat_messages(consultation=consultation),
         "waiting_messages": list(WaitingMessage.objects.filter(session_request=request)),
         "is_favourite": (not is_mechanic) and is_favourite(user=user, mechanic_id=consultation.mechanic_id),
-        "photos": list(Intake.objects.filter(session_request=request).first().photos.all())
-        if Intake.objects.filter(session_request=request).exists()
+        "photos": list(intake.photos.all())
+        if (intake := Intake.objects.filter(session_request=request).first())
         else [],
     }
 

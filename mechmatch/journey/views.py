@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +31,18 @@ from mechmatch.journey.models import Intake, IntakePhoto
 from mechmatch.matching.selectors import mechanic_public_profile
 from mechmatch.payments.plans import PLANS, format_cents, plan_get, plan_price_cents
 from mechmatch.payments.selectors import payment_latest
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest as DjangoHttpRequest
+
+    from mechmatch.accounts.models import User
+
+    class HttpRequest(DjangoHttpRequest):
+        """Every view here is behind login_required, so request.user is never anonymous."""
+
+        user: User
+else:
+    from django.http import HttpRequest
 
 
 def _apply_errors(form, exc: ValidationError) -> None:  # noqa: ANN001
@@ -102,7 +116,7 @@ def intake_photo_delete(request: HttpRequest, pk: int, photo_id: int) -> HttpRes
 
 
 @login_required
-def intake_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+def intake_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
     """Photos are private: served only to the customer and the mechanic on their request."""
     photo = IntakePhoto.objects.select_related("intake").filter(pk=photo_id).first()
     if photo is None or not selectors.photo_visible_to(photo=photo, user=request.user):
@@ -389,7 +403,7 @@ def request_message(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Message sent. Your mechanic will see it when they join."))
     else:
-        messages.error(request, " ".join(form.errors.get("body", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("body", [])))
     return redirect("journey:request", pk=pk)
 
 
@@ -431,7 +445,7 @@ def session_messages(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 error = " ".join(exc.messages)
         else:
-            error = " ".join(form.errors.get("body", []))
+            error = " ".join(str(e) for e in form.errors.get("body", []))
         if request.headers.get("X-Requested-With") == "fetch":
             return HttpResponse(error, status=400 if error else 204)
         if error:

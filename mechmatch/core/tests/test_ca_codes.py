@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import threading
 
 from mechmatch.core import ca_codes
@@ -41,6 +42,7 @@ def test_each_thread_opens_its_own_connection_and_reuses_it() -> None:
 def test_a_forked_child_does_not_reuse_its_parents_connection(monkeypatch) -> None:
     ca_codes.lookup("M5V 2T6")
     inherited = ca_codes._local.connection
-    monkeypatch.setattr(ca_codes.os, "getpid", lambda: ca_codes._local.pid + 1)
+    parent = ca_codes._local.pid
+    monkeypatch.setattr(os, "getpid", lambda: parent + 1)
     assert ca_codes.lookup("M5V 2T6") is not None
     assert ca_codes._local.connection is not inherited

@@ -44,5 +44,5 @@ def test_an_fsa_that_does_not_exist_is_refused_on_the_postal_code_field() -> Non
 
 def test_every_precision_the_geocoder_gives_is_a_mechanic_location_precision_choice() -> None:
     assert list(Mechanic.LocationPrecision.values) == list(PRECISIONS)
-    longest = max(len(p) for p in PRECISIONS)
-    assert Mechanic._meta.get_field("location_precision").max_length >= longest
+    max_length = Mechanic._meta.get_field("location_precision").max_length
+    assert max_length is not None and max_length >= max(len(p) for p in PRECISIONS)

@@ -48,8 +48,10 @@ def test_the_written_demo_accounts_can_sign_in(tmp_path):
     accounts = _seed(tmp_path, mechanics=20, customers=3, seed=3)
     assert authenticate(username=accounts["customers"][0], password=accounts["password"]) is not None
     mechanic_user = authenticate(username=accounts["mechanics"][0], password=accounts["password"])
+    assert mechanic_user is not None
     assert mechanic_user.mechanic.is_on_shift and mechanic_user.mechanic.postal_code.startswith("M5V")
-    assert authenticate(username=accounts["operator"], password=accounts["password"]).is_staff
+    operator = authenticate(username=accounts["operator"], password=accounts["password"])
+    assert operator is not None and operator.is_staff
 
 
 def test_if_empty_leaves_an_existing_database_alone(tmp_path, mechanic):
