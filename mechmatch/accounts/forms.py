@@ -4,8 +4,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from mechmatch.geography.forms import COUNTRY_CHOICES
-
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(

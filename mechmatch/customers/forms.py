@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mechmatch.accounts.forms import COUNTRY_CHOICES
+from mechmatch.geography.forms import COUNTRY_CHOICES
 
 
 class CustomerSignupForm(forms.Form):

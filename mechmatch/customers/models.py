@@ -13,7 +13,7 @@ class CustomerProfile(models.Model):
     postal_code = models.CharField(max_length=10, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    location_precision = models.CharField(max_length=8, blank=True)
+    location_precision = models.CharField(max_length=12, blank=True)
     prefer_local_mechanic = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

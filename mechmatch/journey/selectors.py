@@ -10,13 +10,20 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from mechmatch.accounts.models import User
+from mechmatch.core.geo import coarser_precision, haversine_km
 from mechmatch.core.ranking import ScoredMatch
-from mechmatch.customers.models import Vehicle
+from mechmatch.customers.models import CustomerProfile, Vehicle
 from mechmatch.customers.selectors import favourite_list, vehicle_list
 from mechmatch.customers.services import customer_profile_for
 from mechmatch.journey.models import Intake
 from mechmatch.matching.reasons import reasons_localised
-from mechmatch.matching.services import MatchQuery, PreviewResult, match_preview, mechanic_directory_list
+from mechmatch.matching.services import (
+    MatchQuery,
+    PreviewResult,
+    customer_locate,
+    match_preview,
+    mechanic_directory_list,
+)
 
 NEAR_YOU_KM = 50
 
@@ -38,6 +45,7 @@ class MechanicCard:
     is_brand_specialist: bool
     brands: list[str]
     distance_km: float | None
+    distance_precision: str | None  # how exact distance_km is (mechmatch.core.geo.PRECISIONS)
     is_local: bool
     is_available: bool
     is_new: bool
@@ -70,6 +78,7 @@ def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> M
         is_brand_specialist=match.is_brand_specialist,
         brands=list(candidate.brands),
         distance_km=match.distance_km,
+        distance_precision=shown.get("distance_precision"),
         is_local=match.is_local,
         is_available=match.is_available,
         is_new=match.is_new,
@@ -204,6 +213,31 @@ def available_near_count(*, user: User) -> int | None:
     except ValidationError:
         return None
     return page.total
+
+
+def profile_distance(*, user: User, mechanic: Any, intake: Intake | None = None) -> dict[str, Any] | None:
+    """How far a mechanic is from where the customer needs help (the intake's place, else their
+    saved location), rounded like the cards, and how exactly it is known; None when either end
+    is unknown."""
+    if mechanic.latitude is None or mechanic.longitude is None:
+        return None
+    origin: tuple[float, float, str] | None = None  # lat, lon, precision
+    if intake is not None and (intake.postal_code or intake.city):
+        try:
+            place = customer_locate(
+                country=intake.country, city=intake.city, postal_code=intake.postal_code, region=intake.region
+            )
+            origin = (place.lat, place.lon, place.precision)
+        except ValidationError:
+            origin = None
+    if origin is None:
+        saved = CustomerProfile.objects.filter(user=user, latitude__isnull=False, longitude__isnull=False).first()
+        if saved is None or saved.latitude is None or saved.longitude is None:
+            return None
+        origin = (saved.latitude, saved.longitude, saved.location_precision)
+    lat, lon, precision = origin
+    km = haversine_km(lat, lon, mechanic.latitude, mechanic.longitude)
+    return {"km": max(1, round(km)), "precision": coarser_precision(precision, mechanic.location_precision)}
 
 
 def favourites_for(*, user: User) -> list:

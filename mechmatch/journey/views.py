@@ -218,6 +218,7 @@ def mechanic_profile(request: SignedInRequest, mechanic_id: int) -> HttpResponse
         {
             **profile,
             "intake": intake,
+            "distance": selectors.profile_distance(user=request.user, mechanic=profile["mechanic"], intake=intake),
             "is_favourite": selectors.is_favourite(user=request.user, mechanic_id=mechanic_id),
             "language": get_language() or "en",
         },

@@ -116,6 +116,9 @@ class MatchOut(Schema):
     isBrandSpecialist: bool
     brandSpecializations: list[str]
     distance: float | None
+    # How exact `distance` is: the vaguer of the customer's and the mechanic's location
+    # ('postal_code', 'zip', 'fsa', 'city'); null when there is no distance.
+    distancePrecision: str | None
     isLocalMatch: bool
     averageResponseTime: float | None
     bio: str | None
@@ -166,6 +169,7 @@ def _match_out(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> dict[s
         "isBrandSpecialist": match.is_brand_specialist,
         "brandSpecializations": list(c.brands),
         "distance": round(match.distance_km, 1) if match.distance_km is not None else None,
+        "distancePrecision": shown.get("distance_precision") if match.distance_km is not None else None,
         "isLocalMatch": match.is_local,
         "averageResponseTime": c.avg_response_seconds,
         "bio": shown.get("bio") or None,

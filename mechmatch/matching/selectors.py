@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from mechmatch.core.geo import coarser_precision
 from mechmatch.core.ranking import DEFAULT_POLICY, Candidate, ScoringPolicy, is_new_mechanic
 from mechmatch.core.taxonomy import SERVICE_BY_SLUG, label, sort_slugs
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService
@@ -260,20 +261,31 @@ def mechanic_candidates_by_ids(ids: Iterable[int]) -> list[Candidate]:
     return _candidates(mechanic_eligible_qs().filter(id__in=ids), len(ids)) if ids else []
 
 
-_DISPLAY_COLUMNS = ("id", "display_name", "photo", "bio", "city", "region", "country")
+_DISPLAY_COLUMNS = ("id", "display_name", "photo", "bio", "city", "region", "country", "location_precision")
 
 
 def photo_url(name: str | None) -> str | None:
     return default_storage.url(name) if name else None
 
 
-def mechanic_display_rows(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Public display fields for the mechanics actually shown (a handful per response)."""
+def mechanic_display_rows(ids: Iterable[int], *, origin_precision: str | None = None) -> dict[int, dict[str, Any]]:
+    """Public display fields for the mechanics actually shown (a handful per response). With
+    the precision of the customer's location, `distance_precision` says how exact the distance
+    to each mechanic is: the vaguer of the two ends."""
     ids = list(set(ids))
     if not ids:
         return {}
     rows = Mechanic.objects.filter(id__in=ids).values(*_DISPLAY_COLUMNS)
-    return {row["id"]: {**row, "photo_url": photo_url(row["photo"])} for row in rows}
+    return {
+        row["id"]: {
+            **row,
+            "photo_url": photo_url(row["photo"]),
+            "distance_precision": (
+                None if origin_precision is None else coarser_precision(origin_precision, row["location_precision"])
+            ),
+        }
+        for row in rows
+    }
 
 
 def mechanic_public_profile(*, mechanic_id: int, review_limit: int = 5) -> dict[str, Any] | None:

@@ -292,7 +292,7 @@ def match_preview(
         fallback=fallback,
         location=location,
         requested_brand=criteria.requested_brand,
-        display=mechanic_display_rows(shown),
+        display=mechanic_display_rows(shown, origin_precision=location.precision),
     )
     if customer_user is not None:
         event_record(
@@ -449,7 +449,9 @@ def mechanic_directory_list(
         page_size=page_size,
         total=total,
         has_next=offset + len(items) < total,
-        display=mechanic_display_rows(m.mechanic_id for m in items),
+        display=mechanic_display_rows(
+            (m.mechanic_id for m in items), origin_precision=location.precision if location else None
+        ),
         location=location,
     )
 

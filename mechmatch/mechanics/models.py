@@ -36,8 +36,10 @@ class Mechanic(models.Model):
         MASTER = "master", "Master technician"
 
     class LocationPrecision(models.TextChoices):
-        FSA = "fsa", "Postal area (FSA)"
+        # The values are mechmatch.core.geo.PRECISIONS, finest first.
+        POSTAL_CODE = "postal_code", "Postal code"
         ZIP = "zip", "ZIP code"
+        FSA = "fsa", "Postal area (FSA)"
         CITY = "city", "City"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mechanic")
@@ -51,7 +53,7 @@ class Mechanic(models.Model):
     postal_code = models.CharField(max_length=10, blank=True, help_text="Private: never shown publicly")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    location_precision = models.CharField(max_length=8, choices=LocationPrecision.choices, blank=True)
+    location_precision = models.CharField(max_length=12, choices=LocationPrecision.choices, blank=True)
     # H3 cells as integers so the same indexed lookups work on SQLite and PostgreSQL.
     h3_r3 = models.BigIntegerField(null=True, blank=True)
     h3_r5 = models.BigIntegerField(null=True, blank=True)

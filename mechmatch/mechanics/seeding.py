@@ -107,7 +107,7 @@ def _location_row(country: str, area: PostalArea) -> dict[str, Any]:
         "postal_code": area.code,
         "latitude": area.lat,
         "longitude": area.lon,
-        "location_precision": "fsa" if country == "CA" else "zip",
+        "location_precision": area.precision,
     }
 
 

@@ -12,6 +12,7 @@ from mechmatch.core import geo, geo_tables
 from mechmatch.core.geo import (
     GeocodeError,
     GeoPoint,
+    coarser_precision,
     distance_km,
     geocode,
     geocode_city,
@@ -36,6 +37,20 @@ def private_cache_dir(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
     geo.configure(original)
     geo.clear_caches()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "coarser"),
+    [
+        ("postal_code", "postal_code", "postal_code"),
+        ("postal_code", "zip", "zip"),
+        ("fsa", "zip", "fsa"),
+        ("postal_code", "city", "city"),
+        ("city", "", ""),  # a row stored before precision was recorded says nothing
+    ],
+)
+def test_a_distance_is_as_precise_as_its_vaguer_end(a: str, b: str, coarser: str) -> None:
+    assert coarser_precision(a, b) == coarser_precision(b, a) == coarser
 
 
 def test_haversine_gives_one_degree_of_the_equator_as_111_km() -> None:
@@ -63,10 +78,45 @@ def test_rural_saskatchewan_to_regina_is_a_couple_of_hundred_km() -> None:
     assert 200 <= km(("S0K 1A0", "CA"), ("S4P 3Y2", "CA")) <= 320
 
 
-def test_a_canadian_code_geocodes_to_its_fsa_keeping_the_full_code() -> None:
+def test_a_full_canadian_code_geocodes_to_its_own_coordinates() -> None:
     point = geocode_postal_code("m5v2t6", "Canada")
-    assert point == GeoPoint(point.lat, point.lon, "CA", "ON", "Downtown Toronto", "fsa", "M5V 2T6", "America/Toronto")
-    assert haversine_km(point.lat, point.lon, 43.642, -79.387) < 3  # CN Tower
+    assert point == GeoPoint(43.6439, -79.3893, "CA", "ON", "Toronto", "postal_code", "M5V 2T6", "America/Toronto")
+    assert haversine_km(point.lat, point.lon, 43.642, -79.387) < 1  # CN Tower
+
+
+# Crystal Springs, SK, from its Dominion Land Survey description (NW 24-44-24-W2), and Regina's
+# GeoNames point: independent of the postal-code data under test.
+CRYSTAL_SPRINGS, REGINA = (52.811, -105.339), (50.45008, -104.6178)
+
+
+def test_crystal_springs_to_regina_is_the_true_great_circle_distance_within_2_km() -> None:
+    truth = haversine_km(*CRYSTAL_SPRINGS, *REGINA)
+    assert 266 < truth < 269
+    assert km(("S0K 1A0", "CA"), ("S4P 3Y2", "CA")) == pytest.approx(truth, abs=2)
+    # The S0K centroid, where every S0K code used to land, is 35 km short.
+    assert km(("S0K", "CA"), ("S4P 3Y2", "CA")) < truth - 30
+
+
+def test_an_fsa_alone_geocodes_to_its_centroid_at_fsa_precision() -> None:
+    point = geocode_postal_code(" m5v ", "CA")
+    assert (point.postal_code, point.precision, point.place, point.region) == ("M5V", "fsa", "Downtown Toronto", "ON")
+    assert haversine_km(point.lat, point.lon, 43.642, -79.387) < 3
+
+
+def test_an_unknown_full_code_in_a_known_fsa_falls_back_to_the_fsa_and_says_so() -> None:
+    point = geocode_postal_code("N9A 9Z9", "CA")  # no such code; N9A is Windsor
+    assert (point.postal_code, point.precision, point.place) == ("N9A 9Z9", "fsa", "Windsor")
+    assert (point.lat, point.lon) == (geocode_postal_code("N9A", "CA").lat, geocode_postal_code("N9A", "CA").lon)
+
+
+def test_a_full_code_knows_its_own_community_and_province() -> None:
+    point = geocode_postal_code("X0A 0H0", "CA")
+    assert (point.place, point.region, point.precision, point.timezone) == (
+        "Iqaluit",
+        "NU",
+        "postal_code",
+        "America/Iqaluit",
+    )
 
 
 def test_n9a_uses_the_median_of_its_ldus_not_the_packages_misplaced_centroid() -> None:
@@ -85,14 +135,14 @@ def test_a_us_zip_geocodes_with_place_state_and_timezone() -> None:
 
 def test_a_zip_plus_four_geocodes_to_its_zip5_and_keeps_the_full_code() -> None:
     point = geocode_postal_code("482261234", "US")
-    assert point.postal_code == "48226-1234"
+    assert (point.postal_code, point.precision) == ("48226-1234", "zip")
     assert (point.lat, point.lon) == (
         geocode_postal_code("48226", "US").lat,
         geocode_postal_code("48226", "US").lon,
     )
 
 
-@pytest.mark.parametrize(("code", "country"), [("00000", "US"), ("99999", "US"), ("X9Z 1A1", "CA")])
+@pytest.mark.parametrize(("code", "country"), [("00000", "US"), ("99999", "US"), ("X9Z 1A1", "CA"), ("X9Z", "CA")])
 def test_an_unknown_but_well_formed_code_raises_geocode_error(code: str, country: str) -> None:
     with pytest.raises(GeocodeError, match="No location is known"):
         geocode_postal_code(code, country)
@@ -152,7 +202,7 @@ def test_an_unknown_city_raises_geocode_error(city: str, region: str | None, cou
 
 def test_geocode_prefers_the_postal_code_over_the_city() -> None:
     point = geocode("CA", postal_code="M5V 2T6", city="Vancouver", region="BC")
-    assert point.precision == "fsa" and point.region == "ON"
+    assert point.precision == "postal_code" and point.region == "ON"
 
 
 def test_geocode_uses_the_city_when_no_postal_code_is_given() -> None:
@@ -181,6 +231,12 @@ def test_canadian_postal_areas_cover_every_province_with_real_codes() -> None:
     downtown = next(a for a in areas if a.code.startswith("M5V"))
     point = geocode_postal_code(downtown.code, "CA")
     assert (point.lat, point.lon, point.place) == (downtown.lat, downtown.lon, downtown.place)
+
+
+def test_canadian_postal_areas_sit_at_their_sample_codes_own_coordinates() -> None:
+    areas = postal_areas("CA")
+    assert {a.precision for a in areas} == {"postal_code"}
+    assert {a.precision for a in postal_areas("US")} == {"zip"}
 
 
 def test_us_postal_areas_weight_city_zips_above_rural_ones() -> None:

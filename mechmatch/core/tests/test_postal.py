@@ -9,6 +9,7 @@ from mechmatch.core.postal import (
     US_STATES,
     PostalCodeError,
     fsa,
+    is_fsa_only,
     is_valid_postal_code,
     normalize_country,
     normalize_postal_code,
@@ -205,3 +206,19 @@ def test_it_refuses_regions_of_the_other_country_or_unknown(raw: str, country: s
     with pytest.raises(ValueError) as info:
         normalize_region(raw, country)
     assert "<" not in str(info.value)
+
+
+@pytest.mark.parametrize("raw", ["M5V", "m5v", " m5v\t", "K1W"])
+def test_it_accepts_a_forward_sortation_area_alone(raw: str) -> None:
+    code = normalize_postal_code(raw, "CA")
+    assert code == raw.strip().upper() and is_fsa_only(code) and fsa(code) == code
+
+
+def test_a_full_code_is_not_an_fsa_alone() -> None:
+    assert not is_fsa_only(normalize_postal_code("M5V 2T6", "CA"))
+
+
+@pytest.mark.parametrize(("raw", "reason"), [("D5V", "starts with the letter D"), ("M5D", "never uses the letter D")])
+def test_an_fsa_alone_follows_the_same_letter_rules(raw: str, reason: str) -> None:
+    with pytest.raises(PostalCodeError, match=reason):
+        normalize_postal_code(raw, "CA")

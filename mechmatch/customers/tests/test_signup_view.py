@@ -24,7 +24,7 @@ def test_a_customer_can_sign_up_and_is_signed_in():
     assert response.status_code == 302
     profile = CustomerProfile.objects.get(user__email="ana@example.test")
     assert profile.postal_code == "M5V 2T6"
-    assert profile.location_precision == "fsa"
+    assert profile.location_precision == "postal_code"
     assert client.get("/").context["user"].is_authenticated
 
 

@@ -18,8 +18,19 @@ def run(*args: str) -> str:
 
 def test_lookup_prints_place_coordinates_and_precision() -> None:
     text = run("lookup", "m5v2t6", "--country", "CA")
-    assert "M5V 2T6" in text and "Downtown Toronto" in text
-    assert "lat=43.6" in text and "lon=-79.3" in text and "precision=fsa" in text
+    assert "M5V 2T6 Toronto (ON, CA)" in text
+    assert "lat=43.6" in text and "lon=-79.3" in text and "precision=postal_code" in text
+
+
+def test_lookup_of_an_fsa_alone_gives_its_centroid_at_fsa_precision() -> None:
+    text = run("lookup", "m5v", "--country", "CA")
+    assert "M5V Downtown Toronto (ON, CA)" in text and "precision=fsa" in text
+
+
+def test_the_readmes_distance_example_from_an_fsa_to_a_zip_works() -> None:
+    text = run("distance", "N9A", "48226", "--from-country", "CA", "--to-country", "US")
+    assert 2.0 <= float(text.split()[0]) <= 3.0
+    assert "from N9A Windsor (ON, CA)" in text and "precision=fsa" in text and "precision=zip" in text
 
 
 def test_lookup_json_has_the_documented_keys() -> None:
@@ -60,6 +71,27 @@ def test_bench_prints_per_code_timings_and_ends_with_one_json_object() -> None:
     assert result["n"] == 300
     assert 0 < result["lookup_us_per_code"]["mean"] <= result["lookup_us_per_code"]["p95"] * 10
     assert result["cache_load_ms"]["total"] > 0
+    kinds = result["lookup_us_by_kind"]
+    assert set(kinds) == {"ca_postal_code", "ca_fsa_only", "ca_unknown_in_fsa", "us_zip"}
+    assert sum(k["n"] for k in kinds.values()) == 300
+    assert result["rss_mb"]["after_lookups"] > 0  # resident memory is reported (Linux)
+
+
+def test_compare_shows_fsa_centroids_against_full_codes_against_the_truth() -> None:
+    text = run("compare")
+    crystal = next(line for line in text.splitlines() if line.startswith("S0K 1A0 Crystal Springs"))
+    truth, before, now = (float(v) for v in crystal.split()[-6:-3])
+    assert abs(now - truth) < 2 < 30 < truth - before
+    assert "N9A Windsor, ON - 48226 Detroit, MI" in text and "refused" in text
+    assert "median |error| rural: before" in text
+
+
+def test_compare_json_has_one_row_per_reference_pair_and_a_summary_per_kind() -> None:
+    data = json.loads(run("compare", "--json"))
+    assert len(data["pairs"]) >= 10
+    rural = data["summary"]["rural"]
+    assert rural["median_abs_error_km_now"] < 5 < 50 < rural["median_abs_error_km_before"]
+    assert {row["precision"] for row in data["pairs"]} >= {"postal_code", "fsa", "zip"}
 
 
 @pytest.mark.parametrize(
@@ -69,6 +101,7 @@ def test_bench_prints_per_code_timings_and_ends_with_one_json_object() -> None:
         (("lookup", "00000", "--country", "US"), "No location is known for the US ZIP code 00000"),
         (("lookup", "48226", "--country", "Mexico"), "not a supported country"),
         (("city", "Atlantis", "--country", "CA"), "No location is known for Atlantis"),
+        (("compare", "--pairs", "/nonexistent/pairs.json"), "Cannot read the pairs file"),
         (
             ("distance", "M5V 2T6", "<script>", "--from-country", "CA", "--to-country", "US"),
             "is not a US ZIP code",

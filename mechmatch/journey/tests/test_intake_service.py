@@ -101,3 +101,9 @@ def test_valid_photos_are_kept_even_when_another_field_is_wrong(customer):
             intake=intake, data=FIELDS | {"concern": ""}, photos=[SimpleUploadedFile("car.jpg", _jpeg_with_exif())]
         )
     assert intake.photos.count() == 1
+
+
+def test_an_intake_with_only_the_first_three_characters_of_a_postal_code_is_ready(customer):
+    intake = intake_submit(intake=intake_current(user=customer.user), data=FIELDS | {"postal_code": "m5v", "city": ""})
+    assert intake.status == Intake.Status.READY
+    assert intake.postal_code == "M5V" and intake.latitude is not None

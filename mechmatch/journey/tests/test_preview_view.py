@@ -63,3 +63,16 @@ def test_an_intake_already_sent_leads_to_its_waiting_room(customer_client, waiti
     intake = Intake.objects.get(session_request=waiting)
     response = customer_client.get(reverse("journey:preview", args=[intake.pk]))
     assert response["Location"] == reverse("journey:request", args=[waiting.pk])
+
+
+def test_each_card_says_how_exact_its_distance_is(customer_client, customer, toronto_mechanics):
+    page = customer_client.get(reverse("journey:preview", args=[ready_intake(customer).pk])).content.decode()
+    assert 'data-precision="postal_code">(by postal code)' in page
+    page = customer_client.get(reverse("journey:preview", args=[ready_intake(customer, postal_code="M5V").pk]))
+    assert 'data-precision="fsa">(approx., by postal area)' in page.content.decode()
+
+
+def test_the_distance_precision_is_said_in_french_too(customer_client, customer, toronto_mechanics):
+    customer_client.post(reverse("set_language"), {"language": "fr-ca", "next": "/"})
+    page = customer_client.get(reverse("journey:preview", args=[ready_intake(customer).pk])).content.decode()
+    assert "(selon le code postal)" in page

@@ -103,3 +103,13 @@ def test_bad_parameters_get_a_4xx_naming_the_parameter(params, field):
     response = browse(**params)
     assert response.status_code in (400, 422), response.content
     assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_directory_items_say_how_exact_their_distance_is_and_null_without_a_location():
+    make_mechanic(display_name="Exact", postal_code="M5V 3L9")
+    item = browse(**TORONTO, sort="distance").json()["items"][0]
+    assert item["distance"] is not None and item["distancePrecision"] == "postal_code"
+    item = browse(**(TORONTO | {"customerPostalCode": "M5V"}), sort="distance").json()["items"][0]
+    assert item["distancePrecision"] == "fsa"
+    item = browse(sort="rating").json()["items"][0]
+    assert item["distance"] is None and item["distancePrecision"] is None

@@ -242,3 +242,29 @@ def test_the_fallback_message_follows_accept_language():
     assert french["fallback"]["message"] == (
         "Aucun mécanicien dans un rayon de 20 km. Les plus proches peuvent vous aider à distance."
     )
+
+
+def test_each_match_says_how_exact_its_distance_is():
+    make_mechanic(display_name="Exact", postal_code="M5V 3L9")
+    make_mechanic(display_name="By City", postal_code="", city="Toronto")
+    data = preview().json()
+    assert data["locationPrecision"] == "postal_code"
+    by_name = {m["mechanicName"]: m for m in data["matches"]}
+    assert by_name["Exact"]["distancePrecision"] == "postal_code"
+    assert by_name["By City"]["distancePrecision"] == "city"
+
+
+def test_an_fsa_alone_is_accepted_and_every_distance_is_at_fsa_precision():
+    make_mechanic(display_name="Exact", postal_code="M5V 3L9")
+    response = preview(customerPostalCode="m5v")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["locationPrecision"] == "fsa"
+    assert data["matches"][0]["distancePrecision"] == "fsa" and data["matches"][0]["distance"] < 5
+
+
+def test_a_rural_customer_is_measured_from_their_own_postal_code_not_the_fsa_centroid():
+    make_mechanic(display_name="Regina Downtown", postal_code="S4P 3Y2")
+    match = preview(customerPostalCode="S0K 1A0").json()["matches"][0]
+    # Crystal Springs is ~267 km from Regina; its FSA's centroid is ~232 km away.
+    assert 265 <= match["distance"] <= 269 and match["distancePrecision"] == "postal_code"

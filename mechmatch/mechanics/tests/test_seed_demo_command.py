@@ -61,3 +61,13 @@ def test_if_empty_leaves_an_existing_database_alone(tmp_path, mechanic):
     )
     assert Mechanic.objects.count() == 1
     assert "nothing to do" in out.getvalue()
+
+
+def test_seeded_canadians_sit_at_their_own_postal_code_as_the_geocoder_would_place_them(tmp_path):
+    from mechmatch.core.geo import geocode_postal_code
+
+    _seed(tmp_path, mechanics=40, customers=5, seed=5)
+    for m in Mechanic.objects.filter(country="CA")[:10]:
+        point = geocode_postal_code(m.postal_code, "CA")
+        assert (m.latitude, m.longitude, m.location_precision) == (point.lat, point.lon, "postal_code")
+    assert set(Mechanic.objects.filter(country="US").values_list("location_precision", flat=True)) == {"zip"}
