@@ -6,6 +6,7 @@ re-implements a rule of theirs (ranking, routing, offers, who may accept)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,8 @@ def intake_save_draft(*, intake: Intake, data: dict[str, Any], vehicle: Vehicle 
 
 
 def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
+    """Decodes and stores the photo outside any transaction (see core.images): only the
+    row insert at the end writes to the database. Callers must not wrap it in one."""
     if intake.photos.count() >= MAX_PHOTOS_PER_INTAKE:
         raise ValidationError({"photos": f"At most {MAX_PHOTOS_PER_INTAKE} photos per request."})
     content, content_type = image_upload_clean(
@@ -103,7 +106,7 @@ def intake_photo_remove(*, intake: Intake, photo_id: int) -> None:
 
 
 def intake_submit(
-    *, intake: Intake, data: dict[str, Any], saved_vehicle_id: int | None = None, photos: list[UploadedFile] = ()
+    *, intake: Intake, data: dict[str, Any], saved_vehicle_id: int | None = None, photos: Sequence[UploadedFile] = ()
 ) -> Intake:
     """Saves the draft, keeps valid photos, then validates everything at once and raises a
     ValidationError naming each field at fault. On success the intake is READY for matching."""
@@ -163,7 +166,7 @@ def intake_next_step(intake: Intake) -> str:
 
 # ---------------------------------------------------------------- choosing a mechanic
 
-_SOURCE_EVENT = {
+_SOURCE_EVENT: dict[str, str] = {
     Intake.Source.TOP_MATCH: "top_match_accepted",
     Intake.Source.OTHER_MATCH: "mechanic_chosen",
     Intake.Source.BROWSE: "mechanic_chosen",
