@@ -3,17 +3,24 @@ never double a fallback, and one killed mid-run loses nothing."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import signal
 import subprocess
 import time
 
 import pytest
+from django.core.management import call_command
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count
+from redis.exceptions import ConnectionError as RedisConnectionError
 
+from mechmatch.dispatch.management.commands import dispatch as dispatch_command
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest
+from mechmatch.dispatch.services import dispatcher
 from mechmatch.dispatch.testing import make_lapsing_requests
-from mechmatch.dispatch.tests.factories import manage, subprocess_env
+from mechmatch.dispatch.tests.factories import lapse, manage, request_for, subprocess_env
 from mechmatch.testing import make_customer, make_mechanic
 
 
@@ -120,3 +127,66 @@ def test_looping_dispatchers_share_the_work_on_postgresql():
     totals = [json.loads(out.strip().splitlines()[-1])["totals"] for out, _ in outputs]
     assert sum(t["fallbacks"] for t in totals) == len(ids)
     assert sum(1 for t in totals if t["fallbacks"] > 0) >= 2, totals
+
+
+def _fail_once(monkeypatch, target, name: str, error: Exception) -> None:
+    real = getattr(target, name)
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, flaky)
+
+
+@pytest.mark.parametrize(
+    ("target", "name", "error"),
+    [
+        (dispatcher, "_sweep", OperationalError("server closed the connection unexpectedly")),
+        (dispatcher, "lapses_apply", InterfaceError("connection already closed")),
+        (dispatcher, "lapses_apply", RedisConnectionError("Error 111 connecting to 127.0.0.1:6379")),
+    ],
+    ids=["database-gone-in-the-sweep", "connection-closed-mid-tick", "broker-gone"],
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_dispatcher_loop_survives_a_transient_error_and_keeps_working(
+    customer, mechanic, windows, monkeypatch, caplog, target, name, error
+):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    lapse(request)
+    _fail_once(monkeypatch, target, name, error)
+    closed, slept = [], []
+    real_close = dispatch_command._close_connection
+    monkeypatch.setattr(dispatch_command, "_close_connection", lambda: (closed.append(1), real_close()))
+
+    def sleep(command, seconds):
+        slept.append(seconds)
+        if len(slept) == 2:  # the backoff, then the first idle poll: enough
+            command._stop = True
+
+    monkeypatch.setattr(dispatch_command.Command, "_sleep", sleep)
+    out = io.StringIO()
+    with caplog.at_level(logging.WARNING, logger=dispatch_command.__name__):
+        call_command("dispatch", "--json", "--poll", "0.5", stdout=out)
+
+    totals = json.loads(out.getvalue().strip().splitlines()[-1])["totals"]
+    assert totals["transient_errors"] == 1 and totals["fallbacks"] == 1, totals
+    request.refresh_from_db()
+    assert request.status == "awaiting_choice"
+    assert closed == [1]
+    assert 0 <= slept[0] <= 0.5 and slept[1] == 0.5  # a jittered first backoff, then the idle poll
+    assert type(error).__name__ in caplog.text and "retrying in" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_status_line_reports_the_lag_and_what_was_done(customer, mechanic, windows, monkeypatch):
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    lapse(request, seconds=30)
+    monkeypatch.setattr(dispatch_command, "dispatch_tick", lambda **kwargs: dispatcher.TickResult())
+    out = io.StringIO()
+    call_command("dispatch", "--once", "--log-every", "0.000001", stdout=out)
+    line = out.getvalue().splitlines()[0]
+    assert line.startswith("dispatcher: lag 3") and "0 offers expired" in line, line

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from mechmatch.dispatch import services
-from mechmatch.dispatch.selectors import mechanic_load_map, queue_position, request_waiting_snapshot
+from mechmatch.dispatch.models import Offer, SessionRequest
+from mechmatch.dispatch.selectors import (
+    dispatch_lag_seconds,
+    mechanic_load_map,
+    queue_position,
+    request_waiting_snapshot,
+)
 from mechmatch.dispatch.tests.factories import request_for
 from mechmatch.testing import make_customer, make_mechanic
 
@@ -44,3 +53,32 @@ def test_queue_position_counts_earlier_broadcasts_in_the_same_area(windows):
     first = request_for(make_customer().user)
     second = request_for(make_customer().user)
     assert (queue_position(first), queue_position(second)) == (1, 2)
+
+
+def test_the_dispatch_lag_is_zero_when_nothing_is_due(customer, mechanic, windows):
+    request_for(customer.user, routing="selected", selected=mechanic)
+    assert dispatch_lag_seconds() == 0.0
+
+
+def test_the_dispatch_lag_is_the_age_of_the_oldest_due_timer(customer, mechanic, windows):
+    now = timezone.now()
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    SessionRequest.objects.filter(pk=request.pk).update(fallback_due_at=now - timedelta(seconds=40))
+    assert dispatch_lag_seconds(now) == 40.0
+
+
+def test_an_open_offer_past_its_expiry_counts_even_if_its_request_says_later(customer, mechanic, windows):
+    now = timezone.now()
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    SessionRequest.objects.filter(pk=request.pk).update(fallback_due_at=now + timedelta(hours=1))
+    Offer.objects.filter(request=request).update(expires_at=now - timedelta(seconds=7))
+    assert dispatch_lag_seconds(now) == 7.0
+
+
+def test_the_timers_of_finished_requests_are_no_lag(customer, mechanic, windows):
+    now = timezone.now()
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    services.request_cancel(user=customer.user, request_id=request.pk)
+    SessionRequest.objects.filter(pk=request.pk).update(fallback_due_at=now - timedelta(seconds=90))
+    Offer.objects.filter(request=request).update(status="open", expires_at=now - timedelta(seconds=90))
+    assert dispatch_lag_seconds(now) == 0.0
