@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, ExpressionWrapper, F, FloatField, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, PositiveIntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -149,21 +149,26 @@ def _fold_response_time(mechanic_id: int, seconds: float) -> None:
 
 def _fold_response_times(samples: dict[int, list[float]]) -> None:
     """Running means, computed by the database so concurrent updates do not lose samples:
-    each mechanic's k new samples with sum S give (mean * n + S) / (n + k). One UPDATE per
-    distinct (S, k); lapses of same-length windows share one."""
+    each mechanic's k new samples with sum S give (mean * n + S) / (n + k). One UPDATE
+    (one statement, so two dispatchers lock the rows in the same order), with a CASE arm
+    per distinct (S, k): lapses of same-length windows share one."""
     groups: dict[tuple[float, int], list[int]] = {}
     for mechanic_id, found in samples.items():
         if found:
             groups.setdefault((sum(found), len(found)), []).append(mechanic_id)
+    if not groups:
+        return
+    means, counts = [], []
     for (total, k), mechanic_ids in sorted(groups.items()):
-        Mechanic.objects.filter(pk__in=sorted(mechanic_ids)).update(
-            avg_response_seconds=ExpressionWrapper(
-                (Coalesce(F("avg_response_seconds"), Value(total / k)) * F("response_sample_count") + Value(total))
-                / (F("response_sample_count") + Value(float(k))),
-                output_field=FloatField(),
-            ),
-            response_sample_count=F("response_sample_count") + k,
+        mean = (Coalesce(F("avg_response_seconds"), Value(total / k)) * F("response_sample_count") + Value(total)) / (
+            F("response_sample_count") + Value(float(k))
         )
+        means.append(When(pk__in=mechanic_ids, then=ExpressionWrapper(mean, output_field=FloatField())))
+        counts.append(When(pk__in=mechanic_ids, then=F("response_sample_count") + k))
+    Mechanic.objects.filter(pk__in=sorted(m for ids in groups.values() for m in ids)).update(
+        avg_response_seconds=Case(*means, output_field=FloatField()),
+        response_sample_count=Case(*counts, output_field=PositiveIntegerField()),
+    )
 
 
 def _customer_ref(request: SessionRequest) -> User:

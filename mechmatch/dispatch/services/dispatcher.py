@@ -63,6 +63,7 @@ def _sweep(now: datetime) -> int:
     stale = (
         Offer.objects.filter(status=Offer.Status.OPEN)
         .exclude(mechanic__in=mechanic_available_qs())
+        .order_by()  # the model's ordering would make DISTINCT keep one row per offer
         .values_list("mechanic_id", flat=True)
         .distinct()
     )
