@@ -20,11 +20,11 @@ class Backoff:
         ceiling doubling from `base_seconds` per consecutive failure up to `cap_seconds`."""
         ceiling = self.ceiling()
         self.failures += 1
-        return self.rng.uniform(0, ceiling)
+        return float(self.rng.uniform(0, ceiling))
 
     def ceiling(self) -> float:
         """The most the next delay can be."""
-        return min(self.cap_seconds, self.base_seconds * 2 ** min(self.failures, 30))
+        return min(self.cap_seconds, self.base_seconds * 2.0 ** min(self.failures, 30))
 
     def reset(self) -> None:
         """A success: the next failure starts from `base_seconds` again."""

@@ -54,8 +54,10 @@ def make_lapsing_requests(
         .order_by("id")
         .values_list("pk", "selected_mechanic_id", "fallback_due_at")
     )
-    Offer.objects.bulk_create(
-        (
+    offers = []
+    for pk, mechanic_id, expires in ids:
+        assert expires is not None and mechanic_id is not None
+        offers.append(
             Offer(
                 request_id=pk,
                 mechanic_id=mechanic_id,
@@ -64,8 +66,6 @@ def make_lapsing_requests(
                 expires_at=expires,
                 notified_at=expires - timedelta(seconds=300),
             )
-            for pk, mechanic_id, expires in ids
-        ),
-        batch_size=500,
-    )
+        )
+    Offer.objects.bulk_create(offers, batch_size=500)
     return [pk for pk, _, _ in ids]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, ExpressionWrapper, F, FloatField, PositiveIntegerField, Value, When
+from django.db.models import Case, ExpressionWrapper, F, Field, FloatField, PositiveIntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -123,6 +123,7 @@ def _per_row_value(name: str, rows: list[tuple[int, Any]]) -> Any:
     if all(value == first for _, value in rows):
         return first
     output = SessionRequest._meta.get_field(name)
+    assert isinstance(output, Field)
     return Case(*(When(pk=pk, then=Value(value, output_field=output)) for pk, value in rows), output_field=output)
 
 

@@ -21,7 +21,7 @@ from mechmatch.dispatch.models import Offer, SessionRequest
 from mechmatch.dispatch.selectors import mechanic_available_qs
 from mechmatch.dispatch.services.common import _Stale, _transition
 from mechmatch.dispatch.services.lapses import LapseBatch, _claim_due, lapses_apply
-from mechmatch.dispatch.services.routing import _advance, _next_due
+from mechmatch.dispatch.services.routing import _advance_counted, _next_due
 from mechmatch.dispatch.services.shifts import _withdraw_offers_of_mechanic
 
 logger = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def _step(result: TickResult, fixed_now: datetime | None, *, pk: int | None = No
             if not claimed:
                 return None
             request = claimed[0]
-            outcome = _advance(request, step_now)
+            outcome, lapsed = _advance_counted(request, step_now)
             if request.status in SessionRequest.WAITING_STATUSES and (
                 request.fallback_due_at is None or request.fallback_due_at <= step_now
             ):
@@ -147,7 +147,7 @@ def _step(result: TickResult, fixed_now: datetime | None, *, pk: int | None = No
                 _transition(request, kind=None, fallback_due_at=_next_due(request) or None)
                 if request.fallback_due_at is not None and request.fallback_due_at <= step_now:
                     _transition(request, kind=None, fallback_due_at=step_now + timedelta(seconds=5))
-            return outcome, request.lapsed_count
+            return outcome, lapsed
 
     try:
         done = _with_retries(one)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Field
 
 from mechmatch.core.reasons import ReasonKey, reasons_to_json
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest
@@ -103,7 +103,7 @@ def _offers_expire_due(request_ids: list[int], now: datetime) -> list[Offer]:
         return []
     if _update_can_return():
         q = connection.ops.quote_name
-        column = {name: q(Offer._meta.get_field(name).column) for name in _EXPIRY_RETURNED}
+        column = {name: q(_column(name)) for name in _EXPIRY_RETURNED}
         sql = (
             f"UPDATE {q(Offer._meta.db_table)} SET {column['status']} = %s"
             f" WHERE {column['request_id']} IN ({', '.join(['%s'] * len(request_ids))})"
@@ -126,6 +126,12 @@ def _offers_expire_due(request_ids: list[int], now: datetime) -> list[Offer]:
     for offer in due:
         offer.status = Offer.Status.EXPIRED
     return due
+
+
+def _column(name: str) -> str:
+    field = Offer._meta.get_field(name)
+    assert isinstance(field, Field) and field.column
+    return field.column
 
 
 def _update_can_return() -> bool:

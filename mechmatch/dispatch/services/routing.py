@@ -195,8 +195,12 @@ def _offers_of(request: SessionRequest) -> list[Offer]:
 def _advance(request: SessionRequest, now: datetime) -> str:
     """The state machine's one step for a locked request: expire its due offers, then take
     the next fallback if the current stage is exhausted. Returns what happened."""
+    return _advance_counted(request, now)[0]
+
+
+def _advance_counted(request: SessionRequest, now: datetime) -> tuple[str, int]:
+    """`_advance`, also returning how many offers lapsed (the dispatcher counts them)."""
     lapsed = _expire_due_offers(request, now)
-    request.lapsed_count = len(lapsed)
     offers = _offers_of(request) if request.status in SessionRequest.WAITING_STATUSES else []
     step = _next_step(request, offers, now)
     if not step.searches:
@@ -205,7 +209,7 @@ def _advance(request: SessionRequest, now: datetime) -> str:
             _transitions_apply([change])
         if announce:
             _announce(request, announce, now)
-        return outcome
+        return outcome, len(lapsed)
     if step.action == "auto_match":
         _auto_match(request, now, reason=step.reason)
         outcome = "auto_match"
@@ -215,4 +219,4 @@ def _advance(request: SessionRequest, now: datetime) -> str:
         _route_expire(request, now, reason=step.if_nobody)
         outcome = "expired"
     _announce(request, request.status, now)
-    return outcome
+    return outcome, len(lapsed)
