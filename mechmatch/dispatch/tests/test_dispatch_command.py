@@ -91,7 +91,7 @@ def test_a_dispatcher_killed_mid_run_loses_nothing_and_a_restart_finishes():
         done = SessionRequest.objects.filter(pk__in=ids, status="awaiting_choice").count()
         if done >= 20:
             break
-        assert worker.poll() is None, worker.stderr.read().decode()[-2000:] if worker.stderr else ""
+        assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
         time.sleep(0.05)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=60)

@@ -32,7 +32,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Process everything due now, then exit.")
-        parser.add_argument("--batch", type=int, default=settings.DISPATCH_BATCH, help="Requests per tick (one transaction).")
+        parser.add_argument(
+            "--batch", type=int, default=settings.DISPATCH_BATCH, help="Requests per tick (one transaction)."
+        )
         parser.add_argument("--poll", type=float, default=settings.DISPATCH_POLL_SECONDS, help="Idle sleep (s).")
         parser.add_argument("--json", action="store_true", help="Print one JSON line per busy tick.")
         parser.add_argument(
