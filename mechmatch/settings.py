@@ -190,7 +190,11 @@ NEW_MECHANIC_DAYS = env_int("NEW_MECHANIC_DAYS", 30)
 NEW_MECHANIC_SESSIONS = env_int("NEW_MECHANIC_SESSIONS", 5)
 NEW_MECHANIC_OFFER_SHARE = env_float("NEW_MECHANIC_OFFER_SHARE", 0.2)
 DISPATCH_POLL_SECONDS = env_float("DISPATCH_POLL_SECONDS", 1.0)
-DISPATCH_BATCH = env_int("DISPATCH_BATCH", 200)
+# Requests per dispatcher transaction: ~50 ms of SQLite's one write lock on a quiet machine.
+DISPATCH_BATCH = env_int("DISPATCH_BATCH", 100)
+DISPATCH_LOG_SECONDS = env_float("DISPATCH_LOG_SECONDS", 60.0)  # the dispatcher's status line (lag, counts)
+# After a database or broker error the dispatcher waits up to this long (exponential, jittered).
+DISPATCH_BACKOFF_MAX_SECONDS = env_float("DISPATCH_BACKOFF_MAX_SECONDS", 10.0)
 EVENT_BROKER = env_str("EVENT_BROKER", "auto")  # auto | inprocess | postgres | redis
 EVENT_STREAM_SECONDS = env_int("EVENT_STREAM_SECONDS", 60)  # SSE responses close so threads recycle
 EVENT_HEARTBEAT_SECONDS = env_float("EVENT_HEARTBEAT_SECONDS", 15.0)

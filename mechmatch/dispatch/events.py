@@ -107,14 +107,17 @@ def _flush(items: list[tuple[str, str, dict[str, Any]]]) -> None:
     for channel, kind, payload in items:
         by_channel.setdefault(channel, []).append((kind, payload))
     channels = sorted(by_channel)
-    is_pg = connection.vendor == "postgresql"
-    for channel in channels:
-        if is_pg:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_ADVISORY_NAMESPACE, channel])
-        StreamEvent.objects.bulk_create(
-            StreamEvent(channel=channel, kind=kind, payload=payload) for kind, payload in by_channel[channel]
-        )
+    if connection.vendor == "postgresql":
+        # Every channel's lock in one statement; its select list is evaluated left to right,
+        # so the locks are taken in sorted order as if one by one (no lock-order cycles).
+        locks = ", ".join(["pg_advisory_xact_lock(%s, hashtext(%s))"] * len(channels))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {locks}", [p for channel in channels for p in (_ADVISORY_NAMESPACE, channel)])
+    # One insert for all channels, after all the locks: within a channel ids still follow
+    # commit order.
+    StreamEvent.objects.bulk_create(
+        [StreamEvent(channel=c, kind=kind, payload=payload) for c in channels for kind, payload in by_channel[c]]
+    )
     broker = get_broker()
     broker.notify_in_transaction(channels)
     transaction.on_commit(lambda: broker.notify_committed(channels))
@@ -251,8 +254,7 @@ class PostgresBroker(_ThreadedBroker):
     def notify_in_transaction(self, channels: list[str]) -> None:
         # Delivered by PostgreSQL at commit, and not at all on rollback.
         with connection.cursor() as cursor:
-            for channel in channels:
-                cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, channel])
+            cursor.execute("SELECT pg_notify(%s, c) FROM unnest(%s::text[]) AS c", [PG_CHANNEL, channels])
 
     def _subscribe(self) -> None:
         import psycopg

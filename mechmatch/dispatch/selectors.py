@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from mechmatch.accounts.models import User
@@ -54,6 +54,23 @@ def mechanic_open_offer_counts(mechanic_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("mechanic_id", "n")
     )
+
+
+def dispatch_lag_seconds(now: datetime | None = None) -> float:
+    """How far behind the dispatchers are: now minus the oldest due timer (a waiting
+    request's fallback, or an open offer's expiry on a waiting request), 0.0 when nothing is
+    due. Two queries on the dispatcher's partial indexes, cheap enough for every scrape."""
+    now = now or timezone.now()
+    oldest = [
+        SessionRequest.objects.filter(status__in=SessionRequest.WAITING_STATUSES, fallback_due_at__lte=now).aggregate(
+            oldest=Min("fallback_due_at")
+        )["oldest"],
+        Offer.objects.filter(
+            status=Offer.Status.OPEN, expires_at__lte=now, request__status__in=SessionRequest.WAITING_STATUSES
+        ).aggregate(oldest=Min("expires_at"))["oldest"],
+    ]
+    due = [moment for moment in oldest if moment is not None]
+    return max(0.0, (now - min(due)).total_seconds()) if due else 0.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,15 +294,20 @@ def queue_position(request: SessionRequest) -> int | None:
     return ahead + 1
 
 
-def request_waiting_snapshot(request: SessionRequest, now: datetime | None = None) -> dict[str, Any]:
+def request_waiting_snapshot(
+    request: SessionRequest, now: datetime | None = None, *, offers: list[Offer] | None = None
+) -> dict[str, Any]:
     """What the waiting room shows, also the payload of every `request-<id>` stream event.
 
     ETA is a range in seconds from now: typical = median of the open offers' mechanics'
     average response time, worst = their 90th percentile capped by the offer window (when
     the window ends, the fallback takes over), both minus the time already spent waiting on
-    those offers. With no response history the window itself is the worst case."""
+    those offers. With no response history the window itself is the worst case.
+
+    `offers`: the request's offers with their mechanics, in id order, if already loaded."""
     now = now or timezone.now()
-    offers = list(request.offers.select_related("mechanic").order_by("id"))
+    if offers is None:
+        offers = list(request.offers.select_related("mechanic").order_by("id"))
     open_offers = [o for o in offers if o.status == Offer.Status.OPEN and o.expires_at > now]
     counts: dict[str, int] = {}
     for offer in offers:

@@ -3,7 +3,7 @@ whose exclusive offers have already lapsed, written with a few bulk inserts."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -12,11 +12,23 @@ from mechmatch.dispatch.models import Offer, SessionRequest
 from mechmatch.mechanics.models import Mechanic
 
 
-def make_lapsing_requests(*, customer: User, mechanics: list[Mechanic], count: int, tag: str = "bench") -> list[int]:
-    """`count` selected requests, each with one exclusive offer that expired a second ago.
-    The dispatcher turns each into `awaiting_choice` exactly once."""
-    now = timezone.now()
-    past = now - timedelta(seconds=1)
+def make_lapsing_requests(
+    *,
+    customer: User,
+    mechanics: list[Mechanic],
+    count: int,
+    tag: str = "bench",
+    due_at: datetime | None = None,
+    spread_seconds: float = 0.0,
+) -> list[int]:
+    """`count` selected requests, each with one exclusive offer that expired a second ago
+    (or expires at `due_at`, the i-th `i * spread_seconds / count` later). The dispatcher
+    turns each into `awaiting_choice` exactly once, when it is due."""
+    first_due = due_at or timezone.now() - timedelta(seconds=1)
+
+    def due(i: int) -> datetime:
+        return first_due + timedelta(seconds=spread_seconds * i / count)
+
     requests = [
         SessionRequest(
             customer=customer,
@@ -32,7 +44,7 @@ def make_lapsing_requests(*, customer: User, mechanics: list[Mechanic], count: i
             selected_mechanic=mechanics[i % len(mechanics)],
             status=SessionRequest.Status.PENDING,
             stage=SessionRequest.Stage.EXCLUSIVE,
-            fallback_due_at=past,
+            fallback_due_at=due(i),
         )
         for i in range(count)
     ]
@@ -40,20 +52,20 @@ def make_lapsing_requests(*, customer: User, mechanics: list[Mechanic], count: i
     ids = list(
         SessionRequest.objects.filter(customer=customer, vehicle_key__startswith=f"{tag}|")
         .order_by("id")
-        .values_list("pk", "selected_mechanic_id")
+        .values_list("pk", "selected_mechanic_id", "fallback_due_at")
     )
-    Offer.objects.bulk_create(
-        (
+    offers = []
+    for pk, mechanic_id, expires in ids:
+        assert expires is not None and mechanic_id is not None
+        offers.append(
             Offer(
                 request_id=pk,
                 mechanic_id=mechanic_id,
                 kind=Offer.Kind.EXCLUSIVE,
-                offered_at=past - timedelta(seconds=300),
-                expires_at=past,
-                notified_at=past - timedelta(seconds=300),
+                offered_at=expires - timedelta(seconds=300),
+                expires_at=expires,
+                notified_at=expires - timedelta(seconds=300),
             )
-            for pk, mechanic_id in ids
-        ),
-        batch_size=500,
-    )
-    return [pk for pk, _ in ids]
+        )
+    Offer.objects.bulk_create(offers, batch_size=500)
+    return [pk for pk, _, _ in ids]

@@ -91,6 +91,8 @@ def intake_save_draft(*, intake: Intake, data: dict[str, Any], vehicle: Vehicle 
 
 
 def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
+    """Decodes and stores the photo outside any transaction (see core.images): only the
+    row insert at the end writes to the database. Callers must not wrap it in one."""
     if intake.photos.count() >= MAX_PHOTOS_PER_INTAKE:
         raise ValidationError({"photos": f"At most {MAX_PHOTOS_PER_INTAKE} photos per request."})
     content, content_type = image_upload_clean(

@@ -196,9 +196,11 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_SIDE = 800
 
 
-@transaction.atomic
 def mechanic_photo_set(*, mechanic: Mechanic, upload: UploadedFile) -> Mechanic:
-    """Stores a re-encoded copy of the upload (never the uploaded bytes) as the profile photo."""
+    """Stores a re-encoded copy of the upload (never the uploaded bytes) as the profile photo.
+
+    No transaction is open while the image is decoded and the file written (that can take
+    seconds on a busy machine, and SQLite has one writer): the row changes in one UPDATE."""
     content, _content_type = image_upload_clean(
         upload, field="photo", max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE
     )

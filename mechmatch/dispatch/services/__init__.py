@@ -12,21 +12,23 @@ Concurrency rules, so that any number of web and dispatcher processes agree:
   active session per mechanic, one offer per mechanic per request, one active request per
   customer and vehicle) back them up.
 - Timers are rows: `Offer.expires_at` and `SessionRequest.fallback_due_at`. The dispatcher
-  handles one request per transaction, so killing it mid-run rolls back at most the step in
-  flight, which the next run redoes.
+  expires a batch of requests' offers set-wise in one short transaction and runs each
+  search for mechanics in its own, so killing it mid-run rolls back at most the
+  transaction in flight, which the next run redoes.
 
 Modules depend one way: common <- candidates <- offers <- routing <- requests, answers,
-shifts <- dispatcher. Callers import from this package, never from its modules.
+shifts, lapses <- dispatcher. Callers import from this package, never from its modules.
 """
 
 from mechmatch.dispatch.services.answers import offer_accept, offer_decline
 from mechmatch.dispatch.services.common import DispatchError, Forbidden, NotFound
-from mechmatch.dispatch.services.dispatcher import TickResult, dispatch_tick
+from mechmatch.dispatch.services.dispatcher import TRANSIENT_ERRORS, TickResult, dispatch_tick
 from mechmatch.dispatch.services.requests import CHOICES, request_cancel, request_choose, request_create
 from mechmatch.dispatch.services.shifts import ShiftChange, consultation_end, mechanic_shift_set
 
 __all__ = [
     "CHOICES",
+    "TRANSIENT_ERRORS",
     "DispatchError",
     "Forbidden",
     "NotFound",

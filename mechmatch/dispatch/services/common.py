@@ -3,10 +3,11 @@ versioned transition, and the messages to the waiting room and the mechanic."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import ExpressionWrapper, F, FloatField, Value
+from django.db.models import Case, ExpressionWrapper, F, Field, FloatField, PositiveIntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -65,33 +66,78 @@ def _transition(
     **fields: Any,
 ) -> None:
     """Move the request on with a conditional update on its version; record the event."""
-    from_status = request.status
-    values = dict(fields)
-    if to_status is not None:
-        values["status"] = to_status
-    updated = SessionRequest.objects.filter(pk=request.pk, version=request.version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **values
-    )
-    if updated != 1:
-        raise _Stale(request.pk)
-    request.version += 1
-    for key, value in values.items():
-        setattr(request, key, value)
-    if kind:
-        RequestEvent.objects.create(
-            request=request,
-            kind=kind,
-            from_status=from_status,
-            to_status=request.status,
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            data=data or {},
+    _transitions_apply([_Change(request, kind, to_status=to_status, actor=actor, data=data or {}, fields=fields)])
+
+
+@dataclass
+class _Change:
+    """One request's transition, for `_transitions_apply`."""
+
+    request: SessionRequest
+    kind: str | None
+    to_status: str | None = None
+    actor: User | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def values(self) -> dict[str, Any]:
+        return {**self.fields, "status": self.to_status} if self.to_status is not None else dict(self.fields)
+
+
+def _transitions_apply(changes: list[_Change]) -> None:
+    """Apply many transitions with one conditional UPDATE per set of changed columns and
+    version read (each row matched on its id and that version), then one insert for their
+    events. Raises _Stale, changing nothing the caller keeps, if any row moved on meanwhile."""
+    groups: dict[tuple[tuple[str, ...], int], list[_Change]] = {}
+    for change in changes:
+        groups.setdefault((tuple(sorted(change.values())), change.request.version), []).append(change)
+    updated_at = timezone.now()
+    for (names, version), group in groups.items():
+        updated = SessionRequest.objects.filter(pk__in=[c.request.pk for c in group], version=version).update(
+            version=F("version") + 1,
+            updated_at=updated_at,
+            **{name: _per_row_value(name, [(c.request.pk, c.values()[name]) for c in group]) for name in names},
         )
+        if updated != len(group):
+            raise _Stale(group[0].request.pk)
+    recorded = []
+    for change in changes:
+        request, from_status = change.request, change.request.status
+        request.version += 1
+        for key, value in change.values().items():
+            setattr(request, key, value)
+        if change.kind:
+            actor = change.actor if change.actor is not None and change.actor.is_authenticated else None
+            recorded.append(
+                RequestEvent(
+                    request=request,
+                    kind=change.kind,
+                    from_status=from_status,
+                    to_status=request.status,
+                    actor=actor,
+                    data=change.data,
+                )
+            )
+    RequestEvent.objects.bulk_create(recorded)
 
 
-def _announce(request: SessionRequest, kind: str, now: datetime, **extra: Any) -> None:
+def _per_row_value(name: str, rows: list[tuple[int, Any]]) -> Any:
+    """A column's new value: the value itself when every row gets the same, else a CASE on id."""
+    first = rows[0][1]
+    if all(value == first for _, value in rows):
+        return first
+    output = SessionRequest._meta.get_field(name)
+    assert isinstance(output, Field)
+    return Case(*(When(pk=pk, then=Value(value, output_field=output)) for pk, value in rows), output_field=output)
+
+
+def _announce(
+    request: SessionRequest, kind: str, now: datetime, *, loaded_offers: list[Offer] | None = None, **extra: Any
+) -> None:
     """Tell the customer's waiting room; the payload is the whole current snapshot, so a
-    client that missed an event is still right after the next one."""
-    payload = request_waiting_snapshot(request, now)
+    client that missed an event is still right after the next one. `loaded_offers`: the
+    request's offers with their mechanics, when the caller has just read them."""
+    payload = request_waiting_snapshot(request, now, offers=loaded_offers)
     payload.update(extra)
     events.publish(events.request_channel(request.pk), kind, payload)
 
@@ -103,14 +149,30 @@ def _tell_mechanic(offer: Offer, kind: str, **extra: Any) -> None:
 
 
 def _fold_response_time(mechanic_id: int, seconds: float) -> None:
-    """Running mean, computed by the database so concurrent updates do not lose samples."""
-    Mechanic.objects.filter(pk=mechanic_id).update(
-        avg_response_seconds=ExpressionWrapper(
-            (Coalesce(F("avg_response_seconds"), Value(seconds)) * F("response_sample_count") + Value(seconds))
-            / (F("response_sample_count") + Value(1.0)),
-            output_field=FloatField(),
-        ),
-        response_sample_count=F("response_sample_count") + 1,
+    _fold_response_times({mechanic_id: [seconds]})
+
+
+def _fold_response_times(samples: dict[int, list[float]]) -> None:
+    """Running means, computed by the database so concurrent updates do not lose samples:
+    each mechanic's k new samples with sum S give (mean * n + S) / (n + k). One UPDATE
+    (one statement, so two dispatchers lock the rows in the same order), with a CASE arm
+    per distinct (S, k): lapses of same-length windows share one."""
+    groups: dict[tuple[float, int], list[int]] = {}
+    for mechanic_id, found in samples.items():
+        if found:
+            groups.setdefault((sum(found), len(found)), []).append(mechanic_id)
+    if not groups:
+        return
+    means, counts = [], []
+    for (total, k), mechanic_ids in sorted(groups.items()):
+        mean = (Coalesce(F("avg_response_seconds"), Value(total / k)) * F("response_sample_count") + Value(total)) / (
+            F("response_sample_count") + Value(float(k))
+        )
+        means.append(When(pk__in=mechanic_ids, then=ExpressionWrapper(mean, output_field=FloatField())))
+        counts.append(When(pk__in=mechanic_ids, then=F("response_sample_count") + k))
+    Mechanic.objects.filter(pk__in=sorted(m for ids in groups.values() for m in ids)).update(
+        avg_response_seconds=Case(*means, output_field=FloatField()),
+        response_sample_count=Case(*counts, output_field=PositiveIntegerField()),
     )
 
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F
+from django.db import connection
+from django.db.models import F, Field
 
 from mechmatch.core.reasons import ReasonKey, reasons_to_json
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest
 from mechmatch.dispatch.services.candidates import _Candidate
-from mechmatch.dispatch.services.common import _customer_ref, _distance, _fold_response_time, _Stale, _tell_mechanic
+from mechmatch.dispatch.services.common import (
+    _customer_ref,
+    _distance,
+    _fold_response_times,
+    _Stale,
+    _tell_mechanic,
+)
 from mechmatch.funnel.models import FunnelEvent
-from mechmatch.funnel.services import event_record
+from mechmatch.funnel.services import event_build, event_record_many
 from mechmatch.mechanics.models import Mechanic
 
 
@@ -76,39 +84,94 @@ def _offer_exclusive(request: SessionRequest, mechanic: Mechanic, now: datetime,
 
 
 def _expire_due_offers(request: SessionRequest, now: datetime) -> list[Offer]:
-    due = list(Offer.objects.filter(request=request, status=Offer.Status.OPEN, expires_at__lte=now))
-    if not due:
+    """Expire one locked request's due offers and record each lapse."""
+    due = _offers_expire_due([request.pk], now)
+    _lapses_record({request.pk: request}, due)
+    return due
+
+
+# The columns an expiry reads back: enough to record the lapse without another query.
+_EXPIRY_RETURNED = ("id", "request_id", "mechanic_id", "kind", "status", "offered_at", "expires_at")
+
+
+def _offers_expire_due(request_ids: list[int], now: datetime) -> list[Offer]:
+    """Expire every due open offer of these (locked) requests in one conditional UPDATE.
+    RETURNING says exactly which rows this statement changed, so each lapse is recorded
+    once whoever else runs. PostgreSQL and SQLite >= 3.35 have it; older SQLite selects
+    first, which its single writer makes equivalent."""
+    if not request_ids:
         return []
-    updated = Offer.objects.filter(pk__in=[o.pk for o in due], status=Offer.Status.OPEN, expires_at__lte=now).update(
+    if _update_can_return():
+        q = connection.ops.quote_name
+        column = {name: q(_column(name)) for name in _EXPIRY_RETURNED}
+        sql = (
+            f"UPDATE {q(Offer._meta.db_table)} SET {column['status']} = %s"
+            f" WHERE {column['request_id']} IN ({', '.join(['%s'] * len(request_ids))})"
+            f" AND {column['status']} = %s AND {column['expires_at']} <= %s"
+            f" RETURNING {', '.join(column.values())}"
+        )
+        # raw() adapts the parameters and converts the returned columns like any query; it
+        # is read to the end at once, so the statement runs exactly once.
+        return list(Offer.objects.raw(sql, [Offer.Status.EXPIRED.value, *request_ids, Offer.Status.OPEN.value, now]))
+    due = list(
+        Offer.objects.filter(request_id__in=request_ids, status=Offer.Status.OPEN, expires_at__lte=now).only(
+            *_EXPIRY_RETURNED
+        )
+    )
+    updated = Offer.objects.filter(pk__in=[o.pk for o in due], status=Offer.Status.OPEN).update(
         status=Offer.Status.EXPIRED
     )
     if updated != len(due):
-        raise _Stale(request.pk)
-    RequestEvent.objects.bulk_create(
-        RequestEvent(
-            request=request,
-            kind="offer_expired",
-            from_status=request.status,
-            to_status=request.status,
-            data={"offerId": o.pk, "mechanicId": o.mechanic_id, "kind": o.kind},
-        )
-        for o in due
-    )
+        raise _Stale(request_ids[0])
     for offer in due:
         offer.status = Offer.Status.EXPIRED
-        event_record(
-            FunnelEvent.Name.OFFER_LAPSED,
-            request_id=request.pk,
-            mechanic_id=offer.mechanic_id,
-            kind=offer.kind,
-            user=_customer_ref(request),
+    return due
+
+
+def _column(name: str) -> str:
+    field = Offer._meta.get_field(name)
+    assert isinstance(field, Field) and field.column
+    return field.column
+
+
+def _update_can_return() -> bool:
+    if connection.vendor == "postgresql":
+        return True
+    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+
+
+def _lapses_record(requests: dict[int, SessionRequest], lapsed: list[Offer]) -> None:
+    """The history, funnel, mechanic messages and response times of expired offers, in bulk."""
+    if not lapsed:
+        return
+    RequestEvent.objects.bulk_create(
+        RequestEvent(
+            request_id=o.request_id,
+            kind="offer_expired",
+            from_status=requests[o.request_id].status,
+            to_status=requests[o.request_id].status,
+            data={"offerId": o.pk, "mechanicId": o.mechanic_id, "kind": o.kind},
         )
+        for o in lapsed
+    )
+    event_record_many(
+        event_build(
+            FunnelEvent.Name.OFFER_LAPSED,
+            request_id=o.request_id,
+            mechanic_id=o.mechanic_id,
+            kind=o.kind,
+            user=_customer_ref(requests[o.request_id]),
+        )
+        for o in lapsed
+    )
+    # A lapsed personal offer is the slowest possible answer: it counts at the window's
+    # length. A lapsed broadcast does not (somebody else is usually faster).
+    samples: dict[int, list[float]] = {}
+    for offer in lapsed:
         _tell_mechanic(offer, "offer_gone", reason="expired")
         if offer.kind == Offer.Kind.EXCLUSIVE:
-            # A lapsed personal offer is the slowest possible answer: it counts at the
-            # window's length. A lapsed broadcast does not (somebody else is usually faster).
-            _fold_response_time(offer.mechanic_id, (offer.expires_at - offer.offered_at).total_seconds())
-    return due
+            samples.setdefault(offer.mechanic_id, []).append((offer.expires_at - offer.offered_at).total_seconds())
+    _fold_response_times(samples)
 
 
 def _withdraw_open_offers(request: SessionRequest, *, reason: str, exclude_pk: int | None = None) -> list[Offer]:

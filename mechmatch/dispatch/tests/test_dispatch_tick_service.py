@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from mechmatch.dispatch import services
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest, StreamEvent
+from mechmatch.dispatch.services import lapses
 from mechmatch.dispatch.tests.factories import lapse, request_for
 from mechmatch.funnel.models import FunnelEvent
 from mechmatch.matching.reasons import stored_reasons_localised
@@ -151,3 +153,62 @@ def test_a_timer_that_says_later_is_pulled_in_by_a_due_offer(customer, mechanic,
     services.dispatch_tick()
     request.refresh_from_db()
     assert request.status == "awaiting_choice"
+
+
+def test_one_tick_settles_plain_fallbacks_together_and_runs_each_search_on_its_own(customer, mechanic, windows):
+    windows.SMART_BROADCAST_SIZE = 2
+    [make_mechanic(brands=["Honda"]) for _ in range(3)]
+    chosen = request_for(customer.user, routing="selected", selected=mechanic)
+    top = request_for(make_customer().user)  # the top two of four Honda mechanics
+    lapse(chosen)
+    now = lapse(top)
+
+    result = services.dispatch_tick(now=now)
+
+    chosen.refresh_from_db()
+    top.refresh_from_db()
+    assert chosen.status == "awaiting_choice"
+    assert (top.status, top.stage) == ("broadcasting", "wide")
+    assert result.steps == 2 and result.fallbacks == 2
+    assert result.offers_expired == 1 + 2
+    assert result.outcomes == {"awaiting_choice": 1, "broadcast": 1}
+    assert RequestEvent.objects.filter(request=top, kind="offer_expired").count() == 2
+
+
+def test_lapses_of_one_mechanic_in_one_batch_fold_into_the_mean_once_each(customer, windows):
+    seasoned = make_mechanic()
+    Mechanic.objects.filter(pk=seasoned.pk).update(avg_response_seconds=100.0, response_sample_count=4)
+    fresh = make_mechanic()
+    Mechanic.objects.filter(pk=fresh.pk).update(avg_response_seconds=None, response_sample_count=0)
+    requests = [
+        request_for(make_customer().user, routing="selected", selected=who) for who in (seasoned, seasoned, fresh)
+    ]
+    for request, window in zip(requests, (300, 300, 600), strict=True):
+        lapse(request)
+        # The fresh mechanic's window was longer (extended once): a CASE arm of its own.
+        Offer.objects.filter(request=request).update(offered_at=F("expires_at") - timedelta(seconds=window))
+
+    result = services.dispatch_tick(now=timezone.now())
+
+    assert result.offers_expired == 3
+    seasoned.refresh_from_db()
+    fresh.refresh_from_db()
+    assert seasoned.response_sample_count == 6
+    assert seasoned.avg_response_seconds == pytest.approx((100.0 * 4 + 2 * 300) / 6)
+    assert fresh.response_sample_count == 1
+    assert fresh.avg_response_seconds == pytest.approx(600)
+
+
+def test_when_the_set_wise_step_fails_the_requests_are_taken_one_at_a_time(customer, mechanic, windows, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("a row this code did not expect")
+
+    monkeypatch.setattr(lapses, "_next_step", broken)
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+
+    result = services.dispatch_tick(now=lapse(request))
+
+    request.refresh_from_db()
+    assert request.status == "awaiting_choice"
+    assert result.outcomes == {"awaiting_choice": 1} and result.offers_expired == 1
+    assert RequestEvent.objects.filter(request=request, kind="offer_expired").count() == 1

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from mechmatch.dispatch import services
+from mechmatch.dispatch.models import Offer, SessionRequest
 from mechmatch.dispatch.selectors import (
+    dispatch_lag_seconds,
     mechanic_load_map,
     queue_position,
     request_detail_for,
@@ -87,3 +92,32 @@ def test_the_consultation_is_named_once_a_mechanic_accepted(customer, mechanic, 
     request = request_for(customer.user, routing="selected", selected=mechanic)
     consultation = services.offer_accept(mechanic=mechanic, offer_id=request.offers.get().pk)
     assert request_detail_for(request=request, viewer=mechanic.user).consultation_id == consultation.pk
+
+
+def test_the_dispatch_lag_is_zero_when_nothing_is_due(customer, mechanic, windows):
+    request_for(customer.user, routing="selected", selected=mechanic)
+    assert dispatch_lag_seconds() == 0.0
+
+
+def test_the_dispatch_lag_is_the_age_of_the_oldest_due_timer(customer, mechanic, windows):
+    now = timezone.now()
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    SessionRequest.objects.filter(pk=request.pk).update(fallback_due_at=now - timedelta(seconds=40))
+    assert dispatch_lag_seconds(now) == 40.0
+
+
+def test_an_open_offer_past_its_expiry_counts_even_if_its_request_says_later(customer, mechanic, windows):
+    now = timezone.now()
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    SessionRequest.objects.filter(pk=request.pk).update(fallback_due_at=now + timedelta(hours=1))
+    Offer.objects.filter(request=request).update(expires_at=now - timedelta(seconds=7))
+    assert dispatch_lag_seconds(now) == 7.0
+
+
+def test_the_timers_of_finished_requests_are_no_lag(customer, mechanic, windows):
+    now = timezone.now()
+    request = request_for(customer.user, routing="selected", selected=mechanic)
+    services.request_cancel(user=customer.user, request_id=request.pk)
+    SessionRequest.objects.filter(pk=request.pk).update(fallback_due_at=now - timedelta(seconds=90))
+    Offer.objects.filter(request=request).update(status="open", expires_at=now - timedelta(seconds=90))
+    assert dispatch_lag_seconds(now) == 0.0

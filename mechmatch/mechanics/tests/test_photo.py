@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from PIL import Image
+
+from mechmatch import uploads
+from mechmatch.dispatch.services import mechanic_shift_set
+from mechmatch.mechanics.services import mechanic_photo_set
+from mechmatch.testing import make_mechanic
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +68,57 @@ def test_the_profile_form_takes_a_photo(mechanic):
 def test_other_media_files_are_not_served_from_the_photo_route(mechanic):
     assert Client().get("/media/mechanics/..%2Fintake%2Fsecret.jpg").status_code == 404
     assert Client().get("/media/mechanics/not-a-photo.jpg").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_photo_upload_still_decoding_does_not_hold_up_another_mechanics_shift_change(mechanic, monkeypatch):
+    """On SQLite a transaction open across the decode would hold the one write lock, and the
+    shift change would wait for it (then fail with "database is locked")."""
+    other = make_mechanic()
+    decoding, release = threading.Event(), threading.Event()
+    real_reencode = uploads.reencode
+
+    def held_reencode(raw: bytes, *, max_side: int) -> object:
+        decoding.set()
+        release.wait(timeout=120)  # only a failing test gets this far without being released
+        return real_reencode(raw, max_side=max_side)
+
+    monkeypatch.setattr(uploads, "reencode", held_reencode)
+    failures: list[BaseException] = []
+
+    def upload() -> None:
+        try:
+            mechanic_photo_set(mechanic=mechanic, upload=SimpleUploadedFile("me.jpg", _jpeg()))
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    uploader = threading.Thread(target=upload)
+    uploader.start()
+    try:
+        assert decoding.wait(timeout=120)
+        shift = mechanic_shift_set(mechanic=other, online=False)
+        upload_still_in_flight = uploader.is_alive()
+    finally:
+        release.set()
+        uploader.join(timeout=120)
+
+    assert upload_still_in_flight
+    assert (shift.online, shift.withdrawn_offers) == (False, 0)
+    other.refresh_from_db()
+    assert other.is_on_shift is False
+    assert failures == []
+    mechanic.refresh_from_db()
+    assert mechanic.photo.name.startswith("mechanics/")
+
+
+def test_a_6300_pixel_square_png_is_refused_naming_the_field(mechanic, mechanic_api):
+    out = io.BytesIO()
+    Image.new("RGB", (6300, 6300), "navy").save(out, "PNG")
+    response = mechanic_api.post(
+        "/api/mechanic/profile/photo", {"photo": SimpleUploadedFile("big.png", out.getvalue())}
+    )
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["field"] == "photo" and "6300×6300" in error["message"]
