@@ -40,6 +40,7 @@ services:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy mechmatch
 
 format: install
 	$(BIN)/ruff format .
