@@ -248,7 +248,11 @@ def mechanic_choose(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mechanic_favourite(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
-    services.favourite_add_for(user=request.user, mechanic_id=mechanic_id)
+    try:
+        services.favourite_add_for(user=request.user, mechanic_id=mechanic_id)
+    except ValidationError as exc:
+        # A mechanic who cannot take sessions has no public profile either: same 404.
+        raise Http404("No such mechanic") from exc
     messages.success(request, _("Added to your favourites."))
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
@@ -462,8 +466,13 @@ def session_favourite(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.session_context(user=request.user, consultation_id=pk)
     if not context["is_customer"]:
         raise Http404("Customers only")
-    services.favourite_add_for(user=request.user, mechanic_id=context["mechanic"].pk, consultation_id=pk)
-    messages.success(request, _("%(name)s is now in your favourites.") % {"name": context["mechanic"].display_name})
+    try:
+        services.favourite_add_for(user=request.user, mechanic_id=context["mechanic"].pk, consultation_id=pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        name = context["mechanic"].display_name
+        messages.success(request, _("%(name)s is now in your favourites.") % {"name": name})
     target = "journey:complete" if request.POST.get("from") == "complete" else "journey:session"
     return redirect(target, pk=pk)
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from mechmatch.funnel.models import FunnelEvent
@@ -27,12 +26,6 @@ def test_a_return_address_on_another_site_is_ignored(customer_client, toronto_me
     assert response["Location"] == reverse("journey:mechanic", args=[toronto_mechanics[0].pk])
 
 
-@pytest.mark.xfail(
-    raises=ValidationError,
-    strict=True,
-    reason="Known bug: the view lets the service's ValidationError through as a 500 (journey/views.py is "
-    "being reworked on another branch); like the profile page it should answer 404.",
-)
 def test_a_mechanic_who_cannot_take_sessions_cannot_be_a_favourite(customer_client, customer):
     pending = make_mechanic(display_name="Pat Pending", approved=False)
     response = customer_client.post(reverse("journey:mechanic_favourite", args=[pending.pk]))

@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from mechmatch.mechanics.models import Mechanic
+
 pytestmark = pytest.mark.django_db
 
 
@@ -26,4 +28,14 @@ def test_adding_a_favourite_needs_the_csrf_token(consultation, customer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(customer.user)
     assert client.post(reverse("journey:session_favourite", args=[consultation.pk]), {"body": "x"}).status_code == 403
+    assert not customer.favourites.exists()
+
+
+def test_a_mechanic_suspended_since_the_session_is_refused_with_a_message_not_a_500(
+    customer_client, customer, consultation
+):
+    Mechanic.objects.filter(pk=consultation.mechanic_id).update(account_status=Mechanic.AccountStatus.SUSPENDED)
+    response = customer_client.post(reverse("journey:session_favourite", args=[consultation.pk]), follow=True)
+    assert response.status_code == 200
+    assert "That mechanic is not available." in response.content.decode()
     assert not customer.favourites.exists()
