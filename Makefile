@@ -7,6 +7,8 @@ PORT ?= 8000
 SQLITE_URL ?= sqlite:///$(CURDIR)/var/mechmatch.sqlite3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export DJANGO_SETTINGS_MODULE := mechmatch.settings
+# The embedded default keeps a generated key in var/ (settings refuse to start without a key).
+export SECRET_KEY_FILE ?= $(CURDIR)/var/secret-key
 
 .PHONY: run test test-sqlite test-postgres install browser-deps services lint format migrate seed bench clean
 
@@ -21,6 +23,7 @@ install: $(BIN)/.installed
 migrate: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createcachetable
 
 run: migrate
 	$(BIN)/python manage.py collectstatic --noinput -v0

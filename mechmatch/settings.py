@@ -4,7 +4,10 @@ every variable is listed in .env.example."""
 from __future__ import annotations
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,11 +50,24 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def secret_key_from_file(path: Path) -> str:
+    """The key kept in `path`, generated (readable by its owner only) the first time."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f"{path.name}.{os.getpid()}")
+    draft.write_text(secrets.token_urlsafe(50) + "\n")
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)  # atomic: exactly one concurrent starter's key wins
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("DEBUG", False)
-# A fixed development key would be a production footgun; the Makefile and tests set one.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    SECRET_KEY = "insecure-local-key-set-SECRET_KEY-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = env_str("SITE_NAME", "mechmatch")
@@ -65,6 +81,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
+    "csp",
     "mechmatch.accounts",
     "mechmatch.geography",
     "mechmatch.mechanics",
@@ -86,6 +104,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "mechmatch.middleware.RefuseNulCharactersMiddleware",
+    # Last, so it sees the response of a sign-in that locked someone out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mechmatch.urls"
@@ -124,10 +146,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_str("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DB_NAME")}
 IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+# No built-in fallback key: a constant would sign every deployment's sessions alike. Without
+# one it stays empty, which the web process refuses to start with (mechmatch/wsgi.py) and
+# Django refuses to sign with; tools that only read settings (mypy, manage.py help) still load.
+# SECRET_KEY_FILE (relative to the project) keeps a generated key on this machine: make run,
+# manage.py, the tests and DEBUG use var/secret-key.
+SECRET_KEY_FILE = env_str("SECRET_KEY_FILE", str(VAR_DIR / "secret-key") if DEBUG else "")
+SECRET_KEY = env_str("SECRET_KEY", "") or (secret_key_from_file(BASE_DIR / SECRET_KEY_FILE) if SECRET_KEY_FILE else "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -158,6 +189,13 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS in production (README "Production"): all off by default so `make run` works over http.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that terminates TLS, its X-Forwarded-Proto says whether the client used https.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
 LOGGING = {
     "version": 1,
@@ -207,3 +245,70 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 # Bump when the customer terms change: acceptance is recorded per version.
 WAIVER_VERSION = env_str("WAIVER_VERSION", "2026-11")
 INTAKE_PHOTO_MAX_BYTES = env_int("INTAKE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+
+# ---------------------------------------------------------------- abuse: sign-in, rate limits, tokens
+# One shared cache for rate-limit counters: the database (`manage.py createcachetable`, run by
+# `make migrate`; tests create it with the test database), Redis when REDIS_URL is set.
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mechmatch"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# Reverse proxies in front that append to X-Forwarded-For. 0 (no proxy) trusts only the socket
+# address: ninja's default (None) trusts the header, so a client rotating it is never limited.
+NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0)
+# Per scope, "count/period" (s, min, hour, day); empty turns a limit off. Keyed by user when
+# signed in, else by client address (mechmatch/throttles.py).
+RATE_LIMITS = {
+    "token": env_str("RATE_LIMIT_TOKEN", "20/min"),
+    "preview": env_str("RATE_LIMIT_PREVIEW", "30/min"),
+    "directory": env_str("RATE_LIMIT_DIRECTORY", "120/min"),
+    "keywords": env_str("RATE_LIMIT_KEYWORDS", "60/min"),
+    "chat": env_str("RATE_LIMIT_CHAT", "30/min"),
+}
+# django-axes on every sign-in (the page, POST /api/auth/token, the admin): a lock per email and
+# client address together, so an attacker cannot lock the owner out from elsewhere; it lifts
+# after the cool-off, and each try during it starts the cool-off again.
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "mechmatch.accounts.lockout.signin_username"
+AXES_CLIENT_IP_CALLABLE = "mechmatch.throttles.client_address"
+AXES_LOCKOUT_CALLABLE = "mechmatch.accounts.lockout.lockout_response"
+# API tokens: refused after this many days unused (each use slides it); at most this many live
+# per user, the least recently used revoked first.
+TOKEN_IDLE_DAYS = env_int("TOKEN_IDLE_DAYS", 30)
+TOKEN_MAX_PER_USER = env_int("TOKEN_MAX_PER_USER", 10)
+
+# ---------------------------------------------------------------- Content-Security-Policy
+# The pages and /api/docs load only our own static files and call only this origin (event
+# streams included). form-action lists Stripe Checkout: a same-origin POST that redirects there
+# is otherwise blocked.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "form-action": ["'self'", "https://checkout.stripe.com"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}

@@ -83,12 +83,24 @@ def _short_event_streams(settings):  # noqa: ANN001
 
 @pytest.fixture
 def new_context(browser, live_server):  # noqa: ANN001
-    """Browser contexts (separate cookie jars = separate people) that close after the test."""
+    """Browser contexts (separate cookie jars = separate people) that close after the test.
+    Every page they open is watched for Content-Security-Policy violations: the test fails on
+    one, since it means a script, style or request the site meant to make was blocked."""
     contexts = []
+    violations: list[str] = []
+
+    def watch(page) -> None:  # noqa: ANN001
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
 
     def make(**kwargs):  # noqa: ANN003, ANN202
         context = browser.new_context(base_url=live_server.url, **kwargs)
         context.set_default_timeout(15_000)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
@@ -96,3 +108,4 @@ def new_context(browser, live_server):  # noqa: ANN001
     for context in contexts:
         context.close()
     time.sleep(1.5)  # let the streams of the closed pages hit their next heartbeat and end
+    assert violations == []
