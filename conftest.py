@@ -3,12 +3,30 @@ an operator, plus API clients signed in as each."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from mechmatch.accounts.models import User
 from mechmatch.accounts.services import token_create
 from mechmatch.testing import make_customer, make_mechanic, make_user
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+
+
+_test_number = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings):
+    """Each test counts its requests afresh: rate-limit counters live in the cache, whose rows a
+    transactional or live-server test would otherwise leave to the next one."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{next(_test_number)}"}}
 
 
 @pytest.fixture

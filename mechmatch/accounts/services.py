@@ -3,18 +3,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from mechmatch.accounts.models import ApiToken, User
+from mechmatch.accounts.selectors import tokens_live
 
 TOKEN_BYTES = 32
 
 
-def _digest(raw: str) -> str:
+def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -31,24 +34,36 @@ def user_create(*, email: str, password: str, role: str, first_name: str = "", l
     )
 
 
+@transaction.atomic
 def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Returns the token row and the raw token, which is shown once and never stored."""
+    """Returns the token row and the raw token, which is shown once and never stored. Signing in
+    again and again does not pile tokens up: the user keeps at most TOKEN_MAX_PER_USER, the
+    least recently used going first, and dead ones (revoked, expired) are deleted."""
+    newest = tokens_live().filter(user=user).order_by("-last_seen", "-pk").values_list("pk", flat=True)
+    keep = list(newest[: max(0, settings.TOKEN_MAX_PER_USER - 1)])
+    ApiToken.objects.filter(user=user).exclude(pk__in=keep).delete()
     raw = "mm_" + secrets.token_urlsafe(TOKEN_BYTES)
-    token = ApiToken.objects.create(user=user, name=name[:100], digest=_digest(raw), prefix=raw[3:11])
+    token = ApiToken.objects.create(user=user, name=name[:100], digest=token_digest(raw), prefix=raw[3:11])
     return token, raw
 
 
-def token_issue_for_credentials(*, email: str, password: str, name: str = "") -> tuple[ApiToken, str] | None:
-    user = authenticate(username=email.strip().lower(), password=password)
-    if user is None or not user.is_active:
+def token_issue_for_credentials(
+    *, request: HttpRequest, email: str, password: str, name: str = ""
+) -> tuple[ApiToken, str] | None:
+    """`request` lets django-axes count failures per email and client address and refuse a
+    locked-out pair (it raises without one)."""
+    user = authenticate(request=request, username=email.strip().lower(), password=password)
+    if not isinstance(user, User) or not user.is_active:
         return None
+    # A sign-in like the page's login(): the failure count starts again, last_login moves.
+    user_logged_in.send(sender=User, request=request, user=user)
     return token_create(user=user, name=name)
 
 
 def token_authenticate(raw: str) -> User | None:
     if not raw or len(raw) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=_digest(raw), revoked_at__isnull=True).first()
+    token = tokens_live().select_related("user").filter(digest=token_digest(raw)).first()
     if token is None or not token.user.is_active:
         return None
     # Touch at most once a minute so every API call is not also a write.
@@ -66,7 +81,9 @@ def token_revoke(*, user: User, token_id: int) -> bool:
 
 
 def token_revoke_raw(raw: str) -> bool:
-    return bool(ApiToken.objects.filter(digest=_digest(raw), revoked_at__isnull=True).update(revoked_at=timezone.now()))
+    return bool(
+        ApiToken.objects.filter(digest=token_digest(raw), revoked_at__isnull=True).update(revoked_at=timezone.now())
+    )
 
 
 OPERATOR_GROUP = "Operators"
@@ -83,13 +100,16 @@ OPERATOR_PERMISSIONS = {
     ),
     "customers": ("view_customerprofile", "view_vehicle", "view_favourite"),
     "funnel": ("view_funnelevent",),
+    # Sign-in locks (django-axes): deleting an attempt unlocks that email and address at once.
+    "axes": ("view_accessattempt", "delete_accessattempt"),
 }
 
 
 @transaction.atomic
 def operator_grant(*, user: User) -> User:
     """Makes a user an operator: staff, in the Operators group with admin rights over
-    mechanics (approve, suspend, edit) and read access to customers and the funnel."""
+    mechanics (approve, suspend, edit), read access to customers and the funnel, and the
+    power to lift a sign-in lock."""
     from django.contrib.auth.models import Group, Permission
 
     group, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from mechmatch.journey import views
+from mechmatch.throttles import rate_limited
 
 app_name = "journey"
 urlpatterns = [
@@ -22,10 +23,10 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_page, name="request"),
     path("requests/<int:pk>/live/", views.request_live, name="request_live"),
     path("requests/<int:pk>/choice/", views.request_choice, name="request_choice"),
-    path("requests/<int:pk>/message/", views.request_message, name="request_message"),
+    path("requests/<int:pk>/message/", rate_limited("chat")(views.request_message), name="request_message"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
     path("sessions/<int:pk>/", views.session_page, name="session"),
-    path("sessions/<int:pk>/messages/", views.session_messages, name="session_messages"),
+    path("sessions/<int:pk>/messages/", rate_limited("chat")(views.session_messages), name="session_messages"),
     path("sessions/<int:pk>/end/", views.session_end_view, name="session_end"),
     path("sessions/<int:pk>/favourite/", views.session_favourite, name="session_favourite"),
     path("sessions/<int:pk>/complete/", views.complete, name="complete"),

@@ -29,6 +29,7 @@ from mechmatch.matching.services import (
     match_preview,
     mechanic_directory_list,
 )
+from mechmatch.throttles import RateLimit
 
 router = Router(tags=["matching"])
 
@@ -68,7 +69,12 @@ class KeywordsOut(Schema):
     language: str
 
 
-@router.post("/keywords/extract", response={200: KeywordsOut, **error_responses(400, 422)}, auth=None)
+@router.post(
+    "/keywords/extract",
+    response={200: KeywordsOut, **error_responses(400, 422, 429)},
+    auth=None,
+    throttle=RateLimit("keywords"),
+)
 def keywords_extract(request: HttpRequest, payload: KeywordsIn) -> dict[str, Any]:
     analysis = concern_analyse(description=payload.description)
     return {
@@ -193,7 +199,12 @@ _PREVIEW_FIELDS = {
 }
 
 
-@router.post("/matching/preview", response={200: PreviewOut, **error_responses(400, 422)}, auth=None)
+@router.post(
+    "/matching/preview",
+    response={200: PreviewOut, **error_responses(400, 422, 429)},
+    auth=None,
+    throttle=RateLimit("preview"),
+)
 def matching_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
     vehicle = payload.vehicle or VehicleIn()
     query = MatchQuery(
@@ -271,7 +282,12 @@ _DIRECTORY_FIELDS = {
 }
 
 
-@router.get("/mechanics", response={200: DirectoryOut, **error_responses(400, 422)}, auth=None)
+@router.get(
+    "/mechanics",
+    response={200: DirectoryOut, **error_responses(400, 422, 429)},
+    auth=None,
+    throttle=RateLimit("directory"),
+)
 def mechanic_directory(request: HttpRequest, filters: Query[DirectoryQuery]) -> dict[str, Any]:
     try:
         page = mechanic_directory_list(

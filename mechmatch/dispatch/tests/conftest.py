@@ -1,15 +1,9 @@
-"""Dispatch test plumbing: PostgreSQL-only tests skip on SQLite, and helpers to point a
-subprocess (a second dispatcher or app process) at this run's test database."""
+"""Dispatch test plumbing: helpers to point a subprocess (a second dispatcher or app process)
+at this run's test database."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from mechmatch.dispatch.models import Consultation
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def browser(mechanic) -> Client:
     client = Client()
-    assert client.login(email=mechanic.user.email, password=PASSWORD)
+    assert client.login(request=HttpRequest(), email=mechanic.user.email, password=PASSWORD)
     return client
 
 
@@ -77,7 +78,7 @@ def test_the_live_list_fragment_renders_alone(browser, customer, mechanic, windo
 
 def test_customers_get_404_on_mechanic_pages(customer):
     client = Client()
-    client.login(email=customer.user.email, password=PASSWORD)
+    client.login(request=HttpRequest(), email=customer.user.email, password=PASSWORD)
     assert client.get("/mechanic/offers/").status_code == 404
     assert Client().get("/mechanic/offers/").status_code == 302
 

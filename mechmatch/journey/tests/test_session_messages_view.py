@@ -52,3 +52,13 @@ def test_sending_a_line_needs_the_csrf_token(consultation, customer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(customer.user)
     assert client.post(reverse("journey:session_messages", args=[consultation.pk]), {"body": "x"}).status_code == 403
+
+
+def test_sending_chat_lines_is_rate_limited_but_reading_them_is_not(customer_client, consultation, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "chat": "3/min"}
+    url = reverse("journey:session_messages", args=[consultation.pk])
+    sent = [customer_client.post(url, {"body": f"line {n}"}, HTTP_X_REQUESTED_WITH="fetch") for n in range(4)]
+    assert [r.status_code for r in sent] == [204, 204, 204, 429]
+    assert int(sent[-1]["Retry-After"]) >= 1 and "Too many requests" in sent[-1].content.decode()
+    assert all(customer_client.get(url + "?after=0").status_code == 200 for _ in range(5))
+    assert "line 2" in customer_client.get(url + "?after=0").content.decode()

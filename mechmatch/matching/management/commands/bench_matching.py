@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.concerns import extract_keywords
@@ -138,6 +138,8 @@ class Command(BaseCommand):
             )
         return queries
 
+    # One client sending hundreds of previews a minute: the rate limit would answer most of them.
+    @override_settings(RATE_LIMITS={})
     def _measure(self, size: int, count: int, naive_count: int, seed: int) -> dict[str, Any]:
         queries = self._queries(count, seed + size)
         client = Client()
