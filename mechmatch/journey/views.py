@@ -31,18 +31,16 @@ from mechmatch.journey.forms import (
 )
 from mechmatch.journey.models import Intake, IntakePhoto
 from mechmatch.matching.selectors import mechanic_public_profile
+from mechmatch.mechanics.services import AlreadyRated
 from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, format_cents, plan_get, plan_price_cents
 from mechmatch.payments.selectors import payment_latest
+from mechmatch.throttles import client_address
 
 
 def _draft_data(request: HttpRequest) -> dict[str, object]:
     data: dict[str, object] = {k: request.POST.get(k, "") for k in services.DRAFT_FIELDS if k in request.POST}
     data["prefer_local"] = "prefer_local" in request.POST
     return data
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # ---------------------------------------------------------------- dashboard
@@ -323,7 +321,7 @@ def waiver(request: SignedInRequest, pk: int) -> HttpResponse:
     form = WaiverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session_request = services.intake_confirm(intake=intake, ip_address=_client_ip(request))
+            session_request = services.intake_confirm(intake=intake, ip_address=client_address(request))
         except ValidationError as exc:
             form_errors_add(form, exc)
         else:
@@ -486,14 +484,19 @@ def complete(request: SignedInRequest, pk: int) -> HttpResponse:
     if context["consultation"].status == "active":
         return redirect("journey:session", pk=pk)
     form = RatingForm(request.POST or None)
+    # Rating a session that has its rating is a conflict, however close the two submits were.
+    status = 409 if request.method == "POST" and context["review"] is not None else 200
     if request.method == "POST" and form.is_valid() and context["review"] is None:
         try:
             services.session_rate(user=request.user, consultation_id=pk, **form.cleaned_data)
+        except AlreadyRated as exc:
+            context, status = selectors.completion_context(user=request.user, consultation_id=pk), 409
+            form_errors_add(form, exc)
         except ValidationError as exc:
             form_errors_add(form, exc)
         else:
             return redirect("journey:complete", pk=pk)
-    return render(request, "journey/complete.html", {**context, "form": form})
+    return render(request, "journey/complete.html", {**context, "form": form}, status=status)
 
 
 @login_required

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
 
@@ -239,20 +239,35 @@ def mechanic_rating_recompute(*, mechanic_id: int) -> None:
     )
 
 
+class AlreadyRated(ValidationError):
+    """The session has its review already: a conflict (409), not a mistake in the input."""
+
+    def __init__(self) -> None:
+        super().__init__({"rating": "This session has already been rated."})
+
+
 @transaction.atomic
 def review_create(*, mechanic: Mechanic, customer: User, rating: int, comment: str = "", session_key: str) -> Review:
     """Stores a review and folds it into the mechanic's aggregate at once."""
     if not 1 <= int(rating) <= 5:
         raise ValidationError({"rating": "Rating must be between 1 and 5 stars."})
     if Review.objects.filter(session_key=session_key).exists():
-        raise ValidationError({"rating": "This session has already been rated."})
-    review = Review.objects.create(
-        mechanic=mechanic,
-        customer=customer,
-        rating=int(rating),
-        comment=comment.strip()[:2000],
-        session_key=session_key,
-    )
+        raise AlreadyRated()
+    try:
+        # A savepoint: two submits can both pass the check above, and the unique session_key
+        # lets only one insert win; the caller's transaction goes on for the other.
+        with transaction.atomic():
+            review = Review.objects.create(
+                mechanic=mechanic,
+                customer=customer,
+                rating=int(rating),
+                comment=comment.strip()[:2000],
+                session_key=session_key,
+            )
+    except IntegrityError:
+        if not Review.objects.filter(session_key=session_key).exists():
+            raise
+        raise AlreadyRated() from None
     # Folded in with one UPDATE so concurrent reviews cannot overwrite each other; the
     # aggregate may predate the Review table (imported history), so it is not recomputed.
     Mechanic.objects.filter(pk=mechanic.pk).update(
