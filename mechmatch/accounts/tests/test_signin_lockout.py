@@ -133,3 +133,11 @@ def test_an_operator_lifts_a_lock_from_the_admin(customer, operator, settings):
     attempt = AccessAttempt.objects.get()
     assert ops.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}).status_code == 302
     assert _token(client, EMAIL, PASSWORD).status_code == 200
+
+
+def test_the_locked_out_page_speaks_canadian_french(customer, settings):
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr-ca")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _page(client, EMAIL, "wrong")
+    page = _page(client, EMAIL, PASSWORD).content.decode()
+    assert "Connexion suspendue" in page and "réessayez dans 15 minutes" in page
