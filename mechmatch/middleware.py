@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -84,7 +83,7 @@ class RefuseNulCharactersMiddleware:
             return self.get_response(request)
         message = _("NUL characters are not allowed.")
         if is_api_request(request):
-            from mechmatch.api import api  # the API's one error shape, from its ValidationError handler
+            from mechmatch.api import error_response  # the API's one error shape
 
-            return api.on_exception(request, ValidationError({field: message}))
+            return error_response(request, 400, None, [(field, message)])
         return HttpResponseBadRequest(f"{field}: {message}", content_type="text/plain; charset=utf-8")

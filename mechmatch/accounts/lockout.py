@@ -8,7 +8,6 @@ import math
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
@@ -31,16 +30,14 @@ def lockout_response(
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     minutes = max(1, math.ceil(seconds / 60))
     if is_api_request(request):
-        from mechmatch.api import api
+        from mechmatch.api import error_response
 
         message = ngettext(
             "Too many failed sign-ins. Try again in %(minutes)d minute.",
             "Too many failed sign-ins. Try again in %(minutes)d minutes.",
             minutes,
         ) % {"minutes": minutes}
-        # The API's one error shape, as its ValidationError handler writes it.
-        response = api.on_exception(request, ValidationError(message))
-        response.status_code = 429
+        response = error_response(request, 429, message)
     else:
         response = render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(seconds)

@@ -49,6 +49,7 @@ def test_past_the_limit_an_endpoint_answers_429_with_retry_after(three_a_minute,
     refused = _call(client, scope)
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused.json() == {"success": False, "error": "Too many requests.", "errors": []}
 
 
 @pytest.mark.parametrize("scope", sorted(ENDPOINTS))
