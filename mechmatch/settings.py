@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "mechmatch.dispatch",
     "mechmatch.payments",
     "mechmatch.journey",
+    "mechmatch.serving",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_str("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DB_NAME")}
 IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+# A database that is down or unreachable fails a request in seconds (a 503), never hangs it.
+DB_CONNECT_TIMEOUT_SECONDS = env_int("DB_CONNECT_TIMEOUT_SECONDS", 3)
+if not IS_SQLITE:
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT_SECONDS
 
 # No built-in fallback key: a constant would sign every deployment's sessions alike. Without
 # one it stays empty, which the web process refuses to start with (mechmatch/wsgi.py) and
@@ -234,8 +239,19 @@ DISPATCH_LOG_SECONDS = env_float("DISPATCH_LOG_SECONDS", 60.0)  # the dispatcher
 # After a database or broker error the dispatcher waits up to this long (exponential, jittered).
 DISPATCH_BACKOFF_MAX_SECONDS = env_float("DISPATCH_BACKOFF_MAX_SECONDS", 10.0)
 EVENT_BROKER = env_str("EVENT_BROKER", "auto")  # auto | inprocess | postgres | redis
-EVENT_STREAM_SECONDS = env_int("EVENT_STREAM_SECONDS", 60)  # SSE responses close so threads recycle
+EVENT_STREAM_SECONDS = env_int("EVENT_STREAM_SECONDS", 900)  # then EventSource reconnects (Last-Event-ID)
 EVENT_HEARTBEAT_SECONDS = env_float("EVENT_HEARTBEAT_SECONDS", 15.0)
+
+# Serving (mechmatch/serving): gunicorn processes with uvicorn workers; streams on each
+# worker's event loop (one subscriber per process), pages on its thread pool.
+WEB_WORKERS = env_int("WEB_WORKERS", (os.cpu_count() or 1) + 1)
+WEB_THREADS = env_int("WEB_THREADS", 8)
+EVENT_STREAMS_PER_USER = env_int("EVENT_STREAMS_PER_USER", 10)  # per serving process
+EVENT_STREAM_DB_THREADS = env_int("EVENT_STREAM_DB_THREADS", 2)
+EVENT_SQLITE_POLL_SECONDS = env_float("EVENT_SQLITE_POLL_SECONDS", 0.1)
+EVENT_SAFETY_POLL_SECONDS = env_float("EVENT_SAFETY_POLL_SECONDS", 5.0)  # sweep despite LISTEN / pub-sub
+EVENT_FALLBACK_POLL_SECONDS = env_float("EVENT_FALLBACK_POLL_SECONDS", 1.0)  # while the subscriber is down
+REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", 0.25)  # a hung Redis costs a write this, once
 
 # Payments: the built-in test provider unless both Stripe keys are set (or PAYMENT_PROVIDER
 # names one). A customer returning from checkout is never taken as proof of payment.

@@ -27,3 +27,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("media/mechanics/<str:filename>", mechanic_views.photo, name="mechanic_photo"),
 ]
+
+# A database outage answers 503 (JSON under /api/), any other uncaught error the usual 500.
+handler500 = "mechmatch.serving.outage.server_error"

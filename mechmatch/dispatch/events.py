@@ -283,20 +283,31 @@ class RedisBroker(_ThreadedBroker):
         import redis
 
         self.url = url
-        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        # Short timeouts: a hung Redis (SIGSTOP) costs one write this long, then publishing is
+        # suspended for SUSPEND_SECONDS while listeners find the rows by polling.
+        timeout = float(settings.REDIS_TIMEOUT_SECONDS)
+        self.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        self.suspended_until = 0.0
+
+    SUSPEND_SECONDS = 5.0
 
     def notify_committed(self, channels: list[str]) -> None:
         super().notify_committed(channels)
+        if time.monotonic() < self.suspended_until:
+            return
         try:
+            pipe = self.client.pipeline(transaction=False)
             for channel in channels:
-                self.client.publish(REDIS_CHANNEL, channel)
+                pipe.publish(REDIS_CHANNEL, channel)
+            pipe.execute()
         except Exception:  # noqa: BLE001 - listeners still find the rows by polling
-            logger.warning("could not publish to redis", exc_info=True)
+            self.suspended_until = time.monotonic() + self.SUSPEND_SECONDS
+            logger.warning("could not publish to redis; suspended for %.0f s", self.SUSPEND_SECONDS, exc_info=True)
 
     def _subscribe(self) -> None:
         import redis
 
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=2)
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=float(settings.REDIS_TIMEOUT_SECONDS))
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         pubsub.subscribe(REDIS_CHANNEL)
         self.ready.set()

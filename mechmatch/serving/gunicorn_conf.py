@@ -1,0 +1,13 @@
+"""gunicorn settings for `mechmatch.asgi:application`. The arbiter restarts any worker that
+dies or stops answering its heartbeat for `timeout` seconds, while the others keep serving."""
+
+from mechmatch import settings as project
+
+workers = project.WEB_WORKERS
+worker_class = "uvicorn_worker.UvicornWorker"
+timeout = 30  # a worker whose event loop is stuck this long is killed and replaced
+graceful_timeout = 10  # open streams are cut on restart; EventSource resumes by Last-Event-ID
+keepalive = 5
+backlog = 2048
+accesslog = None
+control_socket_disable = True  # gunicorn 27 otherwise shares one ~/.gunicorn socket between instances
