@@ -285,8 +285,13 @@ class RedisBroker(_ThreadedBroker):
         self.url = url
         # Short timeouts: a hung Redis (SIGSTOP) costs one write this long, then publishing is
         # suspended for SUSPEND_SECONDS while listeners find the rows by polling.
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
         timeout = float(settings.REDIS_TIMEOUT_SECONDS)
-        self.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0)
+        )
         self.suspended_until = 0.0
 
     SUSPEND_SECONDS = 5.0
@@ -300,9 +305,9 @@ class RedisBroker(_ThreadedBroker):
             for channel in channels:
                 pipe.publish(REDIS_CHANNEL, channel)
             pipe.execute()
-        except Exception:  # noqa: BLE001 - listeners still find the rows by polling
+        except Exception as exc:  # noqa: BLE001 - listeners still find the rows by polling
             self.suspended_until = time.monotonic() + self.SUSPEND_SECONDS
-            logger.warning("could not publish to redis; suspended for %.0f s", self.SUSPEND_SECONDS, exc_info=True)
+            logger.warning("could not publish to redis (%s); paused for %.0f s", exc, self.SUSPEND_SECONDS)
 
     def _subscribe(self) -> None:
         import redis
