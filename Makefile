@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE := mechmatch.settings
 # The embedded default keeps a generated key in var/ (settings refuse to start without a key).
 export SECRET_KEY_FILE ?= $(CURDIR)/var/secret-key
 
-.PHONY: run test test-sqlite test-postgres install browser-deps services lint format migrate seed bench clean
+.PHONY: run test test-sqlite test-postgres install browser-deps services lint format migrate seed bench bench-load bench-streams clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ test-sqlite:
 
 test-postgres:
 	DATABASE_URL=$(PG_URL) FAST_PASSWORD_HASHER=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Load benchmarks of a fresh server on 127.0.0.1:8100 (BENCH_DATABASE_URL for PostgreSQL).
+bench-load: install
+	BIN=$(BIN) bin/bench-load load
+
+bench-streams: install
+	BIN=$(BIN) bin/bench-load streams
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo

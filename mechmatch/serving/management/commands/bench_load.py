@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import resource
 import time
 from typing import Any
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = split_url(options["url"])
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # every stream is a socket
         try:
             mix = loadgen.parse_mix(options["mix"])
         except ValueError as exc:
