@@ -517,7 +517,9 @@ def events_poll(request: SignedInRequest, channel: str, after: int = 0, limit: i
     description=(
         "text/event-stream; each event has `id:` and JSON `data: {id, kind, payload}`. Resumes after "
         "`Last-Event-ID` (header) or `lastEventId` (query); without either it starts from now. Sends a "
-        "comment heartbeat every 15 s and closes after about a minute; EventSource reconnects by itself."
+        "comment heartbeat every 15 s and closes after EVENT_STREAM_SECONDS (15 min); EventSource reconnects by "
+        "itself. Served by mechmatch.serving.stream_app (no thread, no connection held); this view is the "
+        "fallback for `runserver`. At most EVENT_STREAMS_PER_USER open per user and serving process (429)."
     ),
 )
 def events_stream(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from a2wsgi import WSGIMiddleware
 from django.conf import settings
@@ -22,4 +22,4 @@ class Router:
         elif scope["type"] == "http" and scope["path"] == STREAM_PATH:
             await self.streams(scope, receive, send)
         else:
-            await self.django(scope, receive, send)
+            await self.django(cast(Any, scope), cast(Any, receive), cast(Any, send))

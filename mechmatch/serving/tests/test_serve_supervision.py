@@ -45,9 +45,12 @@ def test_a_killed_web_worker_is_replaced_while_the_other_keeps_serving(tmp_path)
         os.kill(victim, signal.SIGKILL)
         for _ in range(10):  # every request meanwhile is answered (by the survivor or the new worker)
             assert served.answers("/")
-        workers = wait_for(
-            lambda: (w := served.web_workers()) and len(w) == 2 and victim not in w and w, 90, what="a new worker"
-        )
+
+        def replaced() -> list[int]:
+            workers = served.web_workers()
+            return workers if len(workers) == 2 and victim not in workers else []
+
+        workers = wait_for(replaced, 90, what="a new worker")
         assert survivor in workers
         assert served.web_master() == master  # the arbiter replaced it; nothing else restarted
         assert served.answers("/")
