@@ -244,6 +244,20 @@ class _ThreadedBroker(InProcessBroker):
         raise NotImplementedError
 
 
+def listen_connection_kwargs(settings_dict: dict[str, Any]) -> dict[str, Any]:
+    """psycopg arguments for a LISTEN connection of our own (not one of Django's)."""
+    s = settings_dict
+    return {
+        "dbname": s.get("NAME") or "postgres",
+        "user": s.get("USER") or None,
+        "password": s.get("PASSWORD") or None,
+        "host": s.get("HOST") or None,
+        "port": s.get("PORT") or None,
+        "autocommit": True,
+        "connect_timeout": int(settings.DB_CONNECT_TIMEOUT_SECONDS),
+    }
+
+
 class PostgresBroker(_ThreadedBroker):
     name = "postgres"
 
@@ -259,15 +273,7 @@ class PostgresBroker(_ThreadedBroker):
     def _subscribe(self) -> None:
         import psycopg
 
-        s = self.settings_dict
-        with psycopg.connect(
-            dbname=s.get("NAME") or "postgres",
-            user=s.get("USER") or None,
-            password=s.get("PASSWORD") or None,
-            host=s.get("HOST") or None,
-            port=s.get("PORT") or None,
-            autocommit=True,
-        ) as conn:
+        with psycopg.connect(**listen_connection_kwargs(self.settings_dict)) as conn:
             conn.execute(f"LISTEN {PG_CHANNEL}")
             self.ready.set()
             while not self._stopping.is_set():

@@ -264,16 +264,8 @@ class Hub:
 async def postgres_subscriber(hub: Hub) -> None:
     import psycopg
 
-    s = connection.settings_dict
-    async with await psycopg.AsyncConnection.connect(
-        dbname=s.get("NAME") or "postgres",
-        user=s.get("USER") or None,
-        password=s.get("PASSWORD") or None,
-        host=s.get("HOST") or None,
-        port=s.get("PORT") or None,
-        autocommit=True,
-        connect_timeout=int(settings.DB_CONNECT_TIMEOUT_SECONDS),
-    ) as conn:
+    kwargs = events.listen_connection_kwargs(connection.settings_dict)
+    async with await psycopg.AsyncConnection.connect(**kwargs) as conn:
         await conn.execute(f"LISTEN {events.PG_CHANNEL}")
         hub.source_healthy = True
         hub.wake(None)  # anything committed while we were not listening

@@ -230,3 +230,17 @@ def private_redis() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
             process.send_signal(signal.SIGCONT)
         process.kill()
         process.wait(10)
+
+
+def read_stream(url: str, token: str, seen: list[dict[str, Any]], opened: Any, until: str = "matched") -> None:
+    """Follows an event stream (a thread's target): appends each event to `seen`, sets
+    `opened` once connected, returns after an event of kind `until`."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        opened.set()
+        for raw in response:
+            line = raw.decode().strip()
+            if line.startswith("data: "):
+                seen.append(json.loads(line[6:]))
+                if seen[-1]["kind"] == until:
+                    return

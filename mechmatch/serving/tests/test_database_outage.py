@@ -8,12 +8,11 @@ import json
 import subprocess
 import threading
 import time
-import urllib.request
 
 import pytest
 
 from mechmatch.dispatch.tests.factories import manage, subprocess_env
-from mechmatch.serving.tests.procs import PrivatePostgres, http, serve, wait_for
+from mechmatch.serving.tests.procs import PrivatePostgres, http, read_stream, serve, wait_for
 
 pytestmark = pytest.mark.postgres_only  # runs once, in the PostgreSQL pass of `make test`
 
@@ -62,18 +61,6 @@ def _shell(url: str, script: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _read_stream(url: str, token: str, kinds: list[str], opened: threading.Event) -> None:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        opened.set()
-        for raw in response:
-            line = raw.decode().strip()
-            if line.startswith("data: "):
-                kinds.append(json.loads(line[6:])["kind"])
-                if kinds[-1] == "matched":
-                    return
-
-
 def test_a_ten_second_postgresql_outage_is_survived_with_no_manual_step(tmp_path):
     pg = PrivatePostgres()
     try:
@@ -90,11 +77,11 @@ def test_a_ten_second_postgresql_outage_is_survived_with_no_manual_step(tmp_path
         api = "/api/mechanics?customerCountry=CA&customerPostalCode=M5V2T6"
         with serve(tmp_path, DATABASE_URL=pg.url, EVENT_FALLBACK_POLL_SECONDS="0.5") as served:
             assert http(served.url + api).status == 200
-            kinds: list[str] = []
+            seen: list[dict] = []
             opened = threading.Event()
             stream_url = f"{served.url}/api/events/stream?channel={people['channel']}"
             reader = threading.Thread(
-                target=_read_stream, args=(stream_url, people["customer_token"], kinds, opened), daemon=True
+                target=read_stream, args=(stream_url, people["customer_token"], seen, opened), daemon=True
             )
             reader.start()
             assert opened.wait(60)
@@ -124,7 +111,7 @@ def test_a_ten_second_postgresql_outage_is_survived_with_no_manual_step(tmp_path
             )
             assert accepted.status == 200, accepted.body
             reader.join(90)
-            assert "matched" in kinds  # the stream opened before the outage still delivers
+            assert "matched" in [e["kind"] for e in seen]  # the stream opened before the outage still delivers
 
             ids = json.loads(_shell(pg.url, LAPSE.format(**people)))
             wait_for(lambda: _shell(pg.url, MOVED_ON.format(ids=ids)) == str(len(ids)), 120, what="the dispatcher")

@@ -4,33 +4,19 @@ events by polling the table."""
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 import time
-import urllib.request
 
 import pytest
 
 from mechmatch.accounts.services import token_create
 from mechmatch.dispatch import events
 from mechmatch.dispatch.tests.factories import request_for
-from mechmatch.serving.tests.procs import http, private_redis, serve
+from mechmatch.serving.tests.procs import http, private_redis, read_stream, serve
 from mechmatch.testing import make_customer, make_mechanic
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _read_stream(url: str, token: str, kinds: list[str], opened: threading.Event) -> None:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        opened.set()
-        for raw in response:
-            line = raw.decode().strip()
-            if line.startswith("data: "):
-                kinds.append(json.loads(line[6:])["kind"])
-                if kinds[-1] == "matched":
-                    return
 
 
 def test_publishing_to_a_hung_redis_times_out_once_then_pauses(settings):
@@ -57,10 +43,10 @@ def test_writes_and_streams_carry_on_while_redis_is_hung(tmp_path):
     other = make_mechanic()
     other_token = token_create(user=other.user, name="t")[1]
     with private_redis() as (redis_server, url), serve(tmp_path, REDIS_URL=url, EVENT_BROKER="redis") as served:
-        kinds: list[str] = []
+        seen: list[dict] = []
         opened = threading.Event()
         stream_url = f"{served.url}/api/events/stream?channel=request-{request.pk}"
-        reader = threading.Thread(target=_read_stream, args=(stream_url, customer_token, kinds, opened), daemon=True)
+        reader = threading.Thread(target=read_stream, args=(stream_url, customer_token, seen, opened), daemon=True)
         reader.start()
         assert opened.wait(60)
 
@@ -85,4 +71,4 @@ def test_writes_and_streams_carry_on_while_redis_is_hung(tmp_path):
         print("seconds per write while redis is hung:", timings)  # a benchmark figure, not asserted
         assert accepted.status == 200, accepted.body
         reader.join(90)
-        assert "matched" in kinds  # found by the table poll, with the broker hung
+        assert "matched" in [e["kind"] for e in seen]  # found by the table poll, with the broker hung

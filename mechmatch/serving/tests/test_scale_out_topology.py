@@ -6,10 +6,8 @@ mechanics accepting at once exactly one wins; each fallback is applied once."""
 from __future__ import annotations
 
 import contextlib
-import json
 import subprocess
 import threading
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +19,7 @@ from mechmatch.accounts.services import token_create
 from mechmatch.dispatch.models import RequestEvent, SessionRequest
 from mechmatch.dispatch.testing import make_lapsing_requests
 from mechmatch.dispatch.tests.factories import BASE_DIR, manage, subprocess_env
-from mechmatch.serving.tests.procs import BIN, free_port, http, private_redis, stop_process_group, wait_for
+from mechmatch.serving.tests.procs import BIN, free_port, http, private_redis, read_stream, stop_process_group, wait_for
 from mechmatch.testing import make_customer, make_mechanic
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -65,18 +63,6 @@ def _topology(tmp_path: Path, redis_url: str) -> Iterator[dict[str, str]]:
             stop_process_group(process)
 
 
-def _watch(url: str, token: str, seen: list[dict], opened: threading.Event) -> None:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        opened.set()
-        for raw in response:
-            line = raw.decode().strip()
-            if line.startswith("data: "):
-                seen.append(json.loads(line[6:]))
-                if seen[-1]["kind"] == "matched":
-                    return
-
-
 def test_a_request_made_on_web_a_and_accepted_on_web_b_reaches_the_stream_server(tmp_path):
     customer = make_customer()
     first, second = make_mechanic(), make_mechanic()
@@ -106,7 +92,7 @@ def test_a_request_made_on_web_a_and_accepted_on_web_b_reaches_the_stream_server
         opened = threading.Event()
         stream = f"{urls['streams']}/api/events/stream?channel=request-{request['id']}"
         token = bearer[customer.user.pk]["Authorization"][7:]
-        watcher = threading.Thread(target=_watch, args=(stream, token, seen, opened), daemon=True)
+        watcher = threading.Thread(target=read_stream, args=(stream, token, seen, opened), daemon=True)
         watcher.start()
         assert opened.wait(60)
 

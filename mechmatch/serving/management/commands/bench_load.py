@@ -219,37 +219,31 @@ class Command(BaseCommand):
     # ---------------------------------------------------------------- output
 
     def _print(self, result: dict[str, Any]) -> None:
-        self.stdout.write(f"target {result['url']}  load average before {result['load_average_before']}")
+        lines = [f"target {result['url']}  load average before {result['load_average_before']}"]
         if "streams" in result:
-            s = result["streams"]
-            self.stdout.write(
+            s, memory = result["streams"], result["server_memory_with_streams"]
+            lines.append(
                 f"streams: requested {s['requested']}, opened {s['opened']}, failed {s['failed']} "
                 f"in {s['seconds_to_open']} s, held at end {s.get('held_at_end', '?')}"
             )
-            for failure in s["failures"]:
-                self.stdout.write(f"  stream failure: {failure}")
-            memory = result["server_memory_with_streams"]
-            self.stdout.write(
+            lines += [f"  stream failure: {failure}" for failure in s["failures"]]
+            lines.append(
                 f"server memory with streams open: {memory['rss_mb_total']} MB RSS over "
                 f"{memory['processes']} processes {memory['rss_mb_each']}"
             )
         if "endpoints" in result:
-            self.stdout.write(f"{result['users']} users")
-            self.stdout.write(
-                f"{'endpoint':<10} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
-            )
+            columns = ("requests", "rps", "p50_ms", "p95_ms", "p99_ms", "errors")
+            lines.append(f"{result['users']} users")
+            lines.append(f"{'endpoint':<10}" + "".join(f"{c:>10}" for c in columns))
             for name, row in result["endpoints"].items():
-                self.stdout.write(
-                    f"{name:<10} {row['requests']:>8} {row['rps']:>7} {row['p50_ms']:>8} "
-                    f"{row['p95_ms']:>8} {row['p99_ms']:>8} {row['errors']:>6}"
-                )
-            self.stdout.write(f"server CPU per request: {result['server_cpu_ms_per_request']} ms")
-            for sample in result["error_samples"]:
-                self.stdout.write(f"  error: {sample}")
+                lines.append(f"{name:<10}" + "".join(f"{row[c]:>10}" for c in columns))
+            lines.append(f"server CPU per request: {result['server_cpu_ms_per_request']} ms")
+            lines += [f"  error: {sample}" for sample in result["error_samples"]]
         if "accept_to_screen" in result:
             a = result["accept_to_screen"]
-            self.stdout.write(
+            lines.append(
                 f"accept-to-screen: {a['probes']} probes, {a['failures']} failed, "
                 f"p50 {a['p50_ms']} ms, p95 {a['p95_ms']} ms, max {a['max_ms']} ms"
             )
-        self.stdout.write(f"load average after {result['load_average_after']}")
+        lines.append(f"load average after {result['load_average_after']}")
+        self.stdout.write("\n".join(lines))
