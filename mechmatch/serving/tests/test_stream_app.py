@@ -5,6 +5,7 @@ and a per-user cap."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.test import Client
@@ -35,7 +36,9 @@ def _bearer(user) -> dict[str, str]:
 
 
 def _run(coro):
-    return asyncio.run(coro)
+    # A thread of its own: a session-wide Playwright may keep an event loop running here.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _with_server(body):
