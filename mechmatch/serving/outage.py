@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.defaults import server_error as django_server_error
 
+from mechmatch.api_errors import error_body
+
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE = "The service is briefly unavailable; retry in a few seconds."
 
@@ -31,9 +33,7 @@ def is_database_outage(exc: BaseException | None) -> bool:
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        response = HttpResponse(
-            json.dumps({"success": False, "error": UNAVAILABLE}), status=503, content_type="application/json"
-        )
+        response = HttpResponse(json.dumps(error_body(UNAVAILABLE)), status=503, content_type="application/json")
     else:
         # A page that needs nothing from the database (no user, no session).
         response = HttpResponse(loader.render_to_string("503.html", {"message": UNAVAILABLE}), status=503)
@@ -46,6 +46,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return unavailable_response(request)
     if request.path.startswith("/api/"):
         return HttpResponseServerError(
-            json.dumps({"success": False, "error": "Internal server error."}), content_type="application/json"
+            json.dumps(error_body("Internal server error.")), content_type="application/json"
         )
     return django_server_error(request)

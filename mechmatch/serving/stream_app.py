@@ -28,6 +28,7 @@ from django.http.cookie import parse_cookie
 from django.utils.module_loading import import_string
 
 from mechmatch.accounts.services import token_authenticate
+from mechmatch.api_errors import error_body
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import StreamEvent
 from mechmatch.dispatch.selectors import channel_authorized
@@ -92,11 +93,6 @@ def _backlog(channel: str, last_id: int | None) -> tuple[int, list[StreamEvent]]
         cursor = batch[-1].id
 
 
-def error_body(message: str) -> bytes:
-    """The project's error shape (mechmatch.dispatch.api.ErrorOut)."""
-    return json.dumps({"success": False, "error": message}).encode()
-
-
 async def send_json_error(send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]]) -> None:
     await send(
         {
@@ -105,7 +101,7 @@ async def send_json_error(send: Send, status: int, message: str, headers: list[t
             "headers": [(b"content-type", b"application/json"), *headers],
         }
     )
-    await send({"type": "http.response.body", "body": error_body(message)})
+    await send({"type": "http.response.body", "body": json.dumps(error_body(message)).encode()})
 
 
 class StreamServer:

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from mechmatch.accounts.services import token_create
+from mechmatch.api_errors import error_body
 from mechmatch.dispatch import events
 from mechmatch.serving.stream_app import STREAM_PATH, StreamServer
 from mechmatch.serving.tests.asgi_client import call, get
@@ -127,7 +128,7 @@ def test_strangers_get_404_and_anonymous_callers_401_in_the_error_shape(short_st
 
     other, malformed, anonymous, bad_token = _run(_with_server(body))
     assert (other.status, malformed.status, anonymous.status, bad_token.status) == (404, 404, 401, 401)
-    assert other.json() == {"success": False, "error": "Channel not found."}
+    assert other.json() == error_body("Channel not found.")
     assert anonymous.json()["success"] is False
 
 
