@@ -4,7 +4,7 @@ dies or stops answering its heartbeat for `timeout` seconds, while the others ke
 from mechmatch import settings as project
 
 workers = project.WEB_WORKERS
-worker_class = "uvicorn_worker.UvicornWorker"
+worker_class = "mechmatch.serving.worker.Worker"
 timeout = 30  # a worker whose event loop is stuck this long is killed and replaced
 graceful_timeout = 10  # open streams are cut on restart; EventSource resumes by Last-Event-ID
 keepalive = 5

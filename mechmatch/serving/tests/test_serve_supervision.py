@@ -59,8 +59,10 @@ def test_a_killed_web_worker_is_replaced_while_the_other_keeps_serving(tmp_path)
 def test_a_killed_web_server_is_restarted_by_supervisord(tmp_path):
     with serve(tmp_path, web_workers=1) as served:
         master = served.web_master()
+        (orphan,) = served.web_workers()
         (dispatcher,) = served.dispatchers()
         os.kill(master, signal.SIGKILL)
         wait_for(lambda: served.program("gunicorn") and served.web_master() != master, 90, what="a new gunicorn")
         wait_for(served.answers, 90, what="the site to answer again")
         assert served.dispatchers() == [dispatcher]  # the dispatcher never noticed
+        wait_for(lambda: not alive(orphan), 120, what="the dead master's worker to leave")
