@@ -271,11 +271,21 @@ INTAKE_PHOTO_MAX_BYTES = env_int("INTAKE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 # `make migrate`; tests create it with the test database), Redis when REDIS_URL is set.
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mechmatch"),
+            # A hung Redis must fail a call in REDIS_TIMEOUT_SECONDS, not hang it (redis-py
+            # retries 3 times by default, so no retries either).
+            "OPTIONS": {
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     }
 else:
