@@ -8,8 +8,10 @@ from __future__ import annotations
 # Django set up once, with mechmatch.wsgi's start-up checks (a missing SECRET_KEY stops it).
 from mechmatch.wsgi import application as django_application
 
-from mechmatch.serving.router import Router  # noqa: E402 - needs Django set up first
-from mechmatch.serving.stream_app import stream_server  # noqa: E402
+# isort: split
+# These need the apps loaded by the import above.
+from mechmatch.serving.router import Router
+from mechmatch.serving.stream_app import stream_server
 
 application = Router(django_application, stream_server)
 streams = stream_server
