@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "mechmatch.payments",
     "mechmatch.journey",
     "mechmatch.serving",
+    "mechmatch.notifications",
 ]
 
 MIDDLEWARE = [
@@ -342,3 +343,17 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Notifications: the outbox worker (`manage.py notify`) sends e-mail through Django's mail
+# framework; console output unless EMAIL_BACKEND says otherwise (SMTP in production).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mechmatch <no-reply@localhost>")
+NOTIFY_POLL_SECONDS = env_float("NOTIFY_POLL_SECONDS", 1.0)
+NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 120)  # a claim older than this is retaken
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)

@@ -1,0 +1,112 @@
+"""Each kind's subject and body in every language we send, the one home for the wording.
+Bodies are `str.format` templates over the notification's context; the e-mail templates
+wrap them with the greeting and the absolute link."""
+
+from __future__ import annotations
+
+from mechmatch.notifications.models import Kind
+
+# language -> kind -> (subject, body)
+TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        Kind.EXCLUSIVE_OFFER: (
+            "Exclusive offer from {customer_first_name}",
+            '{customer_first_name} chose you for their {vehicle}: "{concern}". '
+            "The offer is yours alone for {minutes_left} minutes.",
+        ),
+        Kind.FAVOURITE_REQUEST: (
+            "{customer_first_name} asked for you again",
+            '{customer_first_name}, who saved you as a favourite, needs help with their {vehicle}: "{concern}".',
+        ),
+        Kind.WINDOW_EXTENDED: (
+            "{customer_first_name} is waiting longer for you",
+            "{customer_first_name} extended your window for their {vehicle}: {minutes_left} more minutes.",
+        ),
+        Kind.ACCEPTED: (
+            "{mechanic_name} accepted: join your session",
+            "{mechanic_name} accepted your request about your {vehicle}. Join the session now.",
+        ),
+        Kind.AWAITING_CHOICE: (
+            "{mechanic_name} is not available: choose what happens next",
+            "{mechanic_name} could not take your request about your {vehicle}. "
+            "Wait longer, choose another mechanic, or let us send it to the best-matched mechanics.",
+        ),
+        Kind.BROADCAST: (
+            "Your request went to the best-matched mechanics",
+            "We sent your request about your {vehicle} to the best-matched mechanics; the first to accept joins you.",
+        ),
+        Kind.RECEIPT: (
+            "Your receipt: {amount}",
+            "Thank you. We received {amount} for your session about your {vehicle}.",
+        ),
+        Kind.MECHANIC_AVAILABLE: (
+            "A mechanic is available now",
+            "{mechanic_name} just went on shift and can help with your {vehicle}.",
+        ),
+    },
+    "fr": {
+        Kind.EXCLUSIVE_OFFER: (
+            "Offre exclusive de {customer_first_name}",
+            "{customer_first_name} vous a choisi pour son véhicule {vehicle} : « {concern} ». "
+            "L'offre vous est réservée pendant {minutes_left} minutes.",
+        ),
+        Kind.FAVOURITE_REQUEST: (
+            "{customer_first_name} vous demande de nouveau",
+            "{customer_first_name}, qui vous a ajouté à ses favoris, a besoin d'aide pour son véhicule "
+            "{vehicle} : « {concern} ».",
+        ),
+        Kind.WINDOW_EXTENDED: (
+            "{customer_first_name} vous attend plus longtemps",
+            "{customer_first_name} a prolongé votre délai pour son véhicule {vehicle} : "
+            "{minutes_left} minutes de plus.",
+        ),
+        Kind.ACCEPTED: (
+            "{mechanic_name} a accepté : rejoignez votre séance",
+            "{mechanic_name} a accepté votre demande concernant votre véhicule {vehicle}. "
+            "Rejoignez la séance maintenant.",
+        ),
+        Kind.AWAITING_CHOICE: (
+            "{mechanic_name} n'est pas disponible : choisissez la suite",
+            "{mechanic_name} n'a pas pu prendre votre demande concernant votre véhicule {vehicle}. "
+            "Attendez encore, choisissez un autre mécanicien ou envoyez-la aux mécaniciens les plus compatibles.",
+        ),
+        Kind.BROADCAST: (
+            "Votre demande a été envoyée aux mécaniciens les plus compatibles",
+            "Nous avons envoyé votre demande concernant votre véhicule {vehicle} aux mécaniciens les plus "
+            "compatibles ; le premier qui accepte vous rejoint.",
+        ),
+        Kind.RECEIPT: (
+            "Votre reçu : {amount}",
+            "Merci. Nous avons reçu {amount} pour votre séance concernant votre véhicule {vehicle}.",
+        ),
+        Kind.MECHANIC_AVAILABLE: (
+            "Un mécanicien est disponible",
+            "{mechanic_name} vient de commencer son quart et peut vous aider avec votre véhicule {vehicle}.",
+        ),
+    },
+}
+
+LINK_LABELS = {"en": "Open", "fr": "Ouvrir"}
+GREETINGS = {"en": "Hello {first_name},", "fr": "Bonjour {first_name},"}
+FOOTERS = {
+    "en": "You can choose which e-mails you get on your notification preferences page.",
+    "fr": "Vous pouvez choisir les courriels que vous recevez dans vos préférences de notification.",
+}
+
+
+def language_of(preferred: str) -> str:
+    """'fr-ca', 'fr_CA', 'fr' -> 'fr'; anything we do not write -> 'en'."""
+    base = (preferred or "en").lower().replace("_", "-").split("-")[0]
+    return base if base in TEXTS else "en"
+
+
+class _Missing(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(kind: str, context: dict[str, object], language: str) -> tuple[str, str]:
+    """(subject, body) for `kind` in `language`; a missing context value renders empty."""
+    subject, body = TEXTS[language_of(language)][kind]
+    values = _Missing(context)
+    return subject.format_map(values), body.format_map(values)
