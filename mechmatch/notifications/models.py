@@ -67,3 +67,6 @@ class Preference(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} e-mail {'on' if self.email else 'off'} for {self.user_id}"

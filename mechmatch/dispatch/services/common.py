@@ -16,6 +16,7 @@ from mechmatch.core.geo import haversine_km
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest
 from mechmatch.dispatch.selectors import request_waiting_snapshot
+from mechmatch.dispatch.services.notices import notice_customer
 from mechmatch.mechanics.models import Mechanic
 
 Status = SessionRequest.Status
@@ -140,6 +141,7 @@ def _announce(
     payload = request_waiting_snapshot(request, now, offers=loaded_offers)
     payload.update(extra)
     events.publish(events.request_channel(request.pk), kind, payload)
+    notice_customer(request, kind, extra)
 
 
 def _tell_mechanic(offer: Offer, kind: str, **extra: Any) -> None:

@@ -19,6 +19,7 @@ from mechmatch.dispatch.services.common import (
     _Stale,
     _tell_mechanic,
 )
+from mechmatch.dispatch.services.notices import notice_exclusive_offer
 from mechmatch.funnel.models import FunnelEvent
 from mechmatch.funnel.services import event_build, event_record_many
 from mechmatch.mechanics.models import Mechanic
@@ -78,9 +79,11 @@ def _offer_exclusive(request: SessionRequest, mechanic: Mechanic, now: datetime,
     candidate.reasons = [*reasons, *candidate.reasons]
     if candidate.distance_km is None:
         candidate.distance_km = _distance(request, mechanic)
-    return _offers_create(
+    offer = _offers_create(
         request, [candidate], kind=Offer.Kind.EXCLUSIVE, window=settings.OFFER_WINDOW_SECONDS, now=now
     )[0]
+    notice_exclusive_offer(offer, request, now, favourite=any(key == "customer_favourite" for key, _ in reasons))
+    return offer
 
 
 def _expire_due_offers(request: SessionRequest, now: datetime) -> list[Offer]:

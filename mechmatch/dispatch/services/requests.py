@@ -33,6 +33,7 @@ from mechmatch.dispatch.services.common import (
     _tell_mechanic,
     _transition,
 )
+from mechmatch.dispatch.services.notices import notice_window_extended
 from mechmatch.dispatch.services.offers import _withdraw_open_offers
 from mechmatch.dispatch.services.routing import _auto_match, _route_broadcast, _route_exclusive, _route_expire
 from mechmatch.funnel.models import FunnelEvent
@@ -303,6 +304,7 @@ def _choose_wait_longer(request: SessionRequest, now: datetime, *, actor: User) 
         raise _Stale(request.pk)
     offer.refresh_from_db()
     _tell_mechanic(offer, "offer_extended", expiresAt=expires.isoformat())
+    notice_window_extended(offer, request, now)
     _transition(
         request,
         kind="wait_longer",

@@ -4,6 +4,7 @@ connection, waits with capped exponential backoff and carries on."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import time
@@ -44,10 +45,8 @@ class Command(BaseCommand):
             except TRANSIENT_ERRORS as exc:
                 delay = backoff.next_delay()
                 logger.warning("notify: %s; retrying in %.1f s", type(exc).__name__, delay)
-                try:
+                with contextlib.suppress(Exception):  # a dead connection may fail to close
                     connection.close()
-                except Exception:  # noqa: BLE001 - being discarded either way
-                    pass
                 self._sleep(delay)
                 continue
             backoff.reset()
