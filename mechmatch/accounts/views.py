@@ -17,6 +17,9 @@ from mechmatch.forms import form_errors_add
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_mechanic:
+        return redirect("dispatch:offers")  # a mechanic's home is their offers
     return render(request, "home.html")
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.utils import timezone
 
@@ -29,6 +30,13 @@ def _mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "https://mechmatch.example"
     settings.NOTIFY_CLAIM_TIMEOUT_SECONDS = 120
+
+
+def html_of(message: object) -> str:
+    assert isinstance(message, EmailMultiAlternatives)
+    content, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    return str(content)
 
 
 def enqueue(user, key: str = "accepted:request:7") -> Notification:
@@ -127,8 +135,7 @@ def test_a_french_user_gets_french_text_and_html_with_an_absolute_link(customer)
     assert "Morgan a accepté" in message.subject
     assert message.body.startswith("Bonjour Casey,")
     assert "Ouvrir: https://mechmatch.example/app/sessions/7/" in message.body
-    html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html"
+    html = html_of(message)
     assert '<a href="https://mechmatch.example/app/sessions/7/">Ouvrir</a>' in html
     assert 'lang="fr"' in html
 
@@ -150,7 +157,7 @@ def test_the_html_body_escapes_what_users_typed(customer):
         dedupe_key="exclusive_offer:offer:1",
     )
     notifications_send_due()
-    html = mail.outbox[0].alternatives[0][0]
+    html = html_of(mail.outbox[0])
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
