@@ -358,3 +358,4 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mechmatch <no-reply@localhos
 NOTIFY_POLL_SECONDS = env_float("NOTIFY_POLL_SECONDS", 1.0)
 NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 120)  # a claim older than this is retaken
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)
+NOTIFY_AVAILABLE_RADIUS_KM = env_float("NOTIFY_AVAILABLE_RADIUS_KM", 150.0)  # "within reach" for a waiting contact

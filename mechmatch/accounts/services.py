@@ -102,6 +102,7 @@ OPERATOR_PERMISSIONS = {
     "funnel": ("view_funnelevent",),
     # Sign-in locks (django-axes): deleting an attempt unlocks that email and address at once.
     "axes": ("view_accessattempt", "delete_accessattempt"),
+    "notifications": ("view_notification", "view_waitingcontact"),
 }
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from mechmatch.journey.models import Intake
+
 
 class Kind(models.TextChoices):
     """Every notification kind, the one home for the list (texts in texts.py are keyed by it)."""
@@ -70,3 +72,11 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} e-mail {'on' if self.email else 'off'} for {self.user_id}"
+
+
+class WaitingContact(Intake):
+    """For the operators' admin: customers who asked to be told when a mechanic is available."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "waiting contact"

@@ -27,6 +27,7 @@ from mechmatch.dispatch.services.routing import _advance
 from mechmatch.funnel.models import FunnelEvent
 from mechmatch.funnel.services import event_record
 from mechmatch.mechanics.models import Mechanic
+from mechmatch.notifications.available import waiting_contacts_notify
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,8 @@ def mechanic_shift_set(*, mechanic: Mechanic, online: bool, now: datetime | None
     mechanic.is_on_shift = online
     withdrawn = 0 if online else _withdraw_offers_of_mechanic(mechanic.pk, reason="off_shift", now=now)
     events.publish(events.mechanic_channel(mechanic.pk), "shift", {"online": online, "withdrawn": withdrawn})
+    if online:
+        waiting_contacts_notify(mechanic)
     return ShiftChange(online=online, withdrawn_offers=withdrawn)
 
 
