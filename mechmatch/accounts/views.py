@@ -18,8 +18,9 @@ from mechmatch.forms import form_errors_add
 
 def home(request: HttpRequest) -> HttpResponse:
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_mechanic:
-        return redirect("dispatch:offers")  # a mechanic's home is their offers
+    mechanic = getattr(user, "mechanic", None) if user is not None and user.is_authenticated else None
+    if mechanic is not None and mechanic.is_eligible:
+        return redirect("dispatch:offers")  # an approved mechanic's home is their offers; applicants' stays
     return render(request, "home.html")
 
 

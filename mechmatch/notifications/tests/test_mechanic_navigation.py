@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mechmatch.dispatch.tests.factories import request_for
+from mechmatch.testing import make_mechanic
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +28,9 @@ def test_the_header_counts_the_mechanics_open_offers(client, customer, mechanic,
     assert "data-offers-count>0<" in client.get(reverse("dispatch:offers")).content.decode()
     request_for(customer.user, routing="selected", selected=mechanic)
     assert "data-offers-count>1<" in client.get(reverse("dispatch:offers")).content.decode()
+
+
+def test_an_applicant_still_waiting_for_approval_keeps_the_home_page(client):
+    applicant = make_mechanic(approved=False)
+    client.force_login(applicant.user)
+    assert client.get(reverse("home")).status_code == 200
