@@ -327,6 +327,7 @@ def waiting_room_context(*, user: User, request_id: int) -> dict[str, Any]:
         "queue_position": snapshot.get("queuePosition"),
         "choices": choices,
         "lapsed_name": exclusive.get("displayName") if exclusive.get("offerStatus") in ("expired", "declined") else "",
+        "declined_name": exclusive.get("displayName") if exclusive.get("offerStatus") == "declined" else "",
         "alternatives": request_alternatives(request, limit=3) if "pick_another" in choices else [],
         "consultation": consultation,
         "waiting_lines": list(WaitingMessage.objects.filter(session_request=request)),

@@ -21,3 +21,44 @@ def test_once_the_mechanic_has_joined_the_waiting_room_leads_to_the_session(cust
 def test_anonymous_visitors_are_sent_to_sign_in(client, waiting):
     response = client.get(reverse("journey:request", args=[waiting.pk]))
     assert response.status_code == 302 and "/accounts/signin/" in response["Location"]
+
+
+def _headline(page: str) -> str:
+    return page.split('<h1 id="waiting-headline">', 1)[1].split("</h1>", 1)[0].strip()
+
+
+def test_the_headline_says_the_mechanic_declined_and_the_message_box_no_longer_names_them(customer_client, waiting):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mechmatch.dispatch import services
+
+    offer = waiting.offers.get()
+    waiting.offers.update(expires_at=timezone.now() + timedelta(minutes=5))  # the fixture's window is 0
+    services.offer_decline(mechanic=offer.mechanic, offer_id=offer.pk, reason="busy")
+    page = customer_client.get(reverse("journey:request", args=[waiting.pk])).content.decode()
+    assert _headline(page) == "Morgan Lee declined — here are your choices"
+    assert "Message Morgan" not in page
+    assert "Leave a note for the mechanic who accepts" in page
+
+
+def test_the_headline_says_the_window_lapsed(customer_client, waiting):
+    from mechmatch.dispatch import services
+    from mechmatch.dispatch.tests.factories import lapse
+
+    services.dispatch_tick(now=lapse(waiting))
+    page = customer_client.get(reverse("journey:request", args=[waiting.pk])).content.decode()
+    assert _headline(page) == "Morgan Lee didn't answer in time — here are your choices"
+
+
+def test_the_headline_says_it_went_to_the_best_matched_mechanics(customer_client, waiting, customer):
+    from mechmatch.dispatch import services
+    from mechmatch.dispatch.tests.factories import lapse
+    from mechmatch.testing import make_mechanic
+
+    services.dispatch_tick(now=lapse(waiting))
+    make_mechanic(brands=["Honda"])
+    services.request_choose(user=customer.user, request_id=waiting.pk, choice="auto_match")
+    page = customer_client.get(reverse("journey:request", args=[waiting.pk])).content.decode()
+    assert _headline(page) == "Sent to the best-matched mechanics"

@@ -31,6 +31,10 @@
         // Keep focus where it was if the user is inside the live region (e.g. on a button).
         var hadFocus = live.contains(document.activeElement);
         live.innerHTML = result.html;
+        // The page's headline follows the state too (the fragment carries it).
+        var headline = document.getElementById("waiting-headline");
+        var fresh = live.querySelector("[data-headline]");
+        if (headline && fresh) headline.textContent = fresh.textContent.trim();
         loadedAt = Date.now();
         tick();
         if (hadFocus) {
