@@ -91,3 +91,13 @@ def test_a_customer_in_iqaluit_is_told_all_are_busy_when_nobody_anywhere_is_onli
     intake = ready_intake(customer, postal_code="X0A 0H0", city="Iqaluit", region="NU")
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert "All our mechanics are currently busy" in page
+
+
+def test_a_local_generalist_is_offered_once_beside_far_specialists(customer_client, customer):
+    make_mechanic(display_name="Bea Bimmer", postal_code="H2X 1Y4", brands=["BMW"])  # Montreal
+    make_mechanic(display_name="Bo Bimmer", postal_code="H2X 1Y4", brands=["BMW"])
+    make_mechanic(display_name="Local Larry", postal_code="M5V 2T6", rating=4.9, reviews=300)
+    intake = ready_intake(customer, make="BMW", model="330i", request_type="brand_specialist")
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert page.count("Local Larry") == 1 and "Bea Bimmer" in page and "Bo Bimmer" in page
+    assert "View all 2 mechanics" in page
