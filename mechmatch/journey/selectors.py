@@ -181,7 +181,15 @@ class DirectoryView:
     error: dict[str, list[str]] = field(default_factory=dict)
 
 
-def directory_for(*, user: User, filters: dict[str, Any], page_size: int = 12) -> DirectoryView:
+def directory_for(
+    *, user: User, filters: dict[str, Any], intake: Intake | None = None, page_size: int = 12
+) -> DirectoryView:
+    """The directory around the intake's place when it came from a preview ("View all"), else
+    around the customer's saved address."""
+    place: dict[str, Any] = {}
+    if intake is not None and (intake.postal_code or intake.city):
+        place = {"country": intake.country, "postal_code": intake.postal_code, "city": intake.city,
+                 "region": intake.region}  # fmt: skip
     try:
         page = mechanic_directory_list(
             min_rating=filters.get("min_rating"),
@@ -194,6 +202,7 @@ def directory_for(*, user: User, filters: dict[str, Any], page_size: int = 12) -
             page=filters.get("page") or 1,
             page_size=page_size,
             customer_user=user,
+            **place,
         )
     except ValidationError as exc:
         return DirectoryView(cards=[], page=1, total=0, has_next=False, error=exc.message_dict)
