@@ -159,10 +159,21 @@ DEFAULT_POLICY = ScoringPolicy()
 # Every human reason is a (code, params) from core.reasons; the English text is rendered there.
 
 
+def km_shown(km: float) -> int:
+    """A distance as every page, message and reason shows it: whole km, half up, at least 1.
+    The one rounding, so "within 20 km" and "20 km away" can never disagree."""
+    return max(1, math.floor(km + 0.5))
+
+
+def is_within_km(km: float | None, radius_km: float) -> bool:
+    """The one boundary test: a distance is within the radius when the km shown for it is."""
+    return km is not None and km_shown(km) <= radius_km
+
+
 def _km_key(km: float) -> ReasonKey:
     if km < 1:
         return ("distance_under_1km", {})
-    return ("distance_km", {"km": round(km)})
+    return ("distance_km", {"km": km_shown(km)})
 
 
 def _response_key(seconds: float) -> ReasonKey:
@@ -300,7 +311,7 @@ def score(
     if None not in (criteria.lat, criteria.lon, candidate.lat, candidate.lon):
         distance = haversine_km(criteria.lat, criteria.lon, candidate.lat, candidate.lon)  # type: ignore[arg-type]
     b["distance"] = distance_points(distance, criteria.prefer_local, policy)
-    is_local = distance is not None and distance <= policy.local_radius_km
+    is_local = is_within_km(distance, policy.local_radius_km)
     if distance is not None and explain:
         reasons.append((2 if is_local else 7, *_km_key(distance)))
 

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from mechmatch.accounts.models import User
 from mechmatch.core.geo import coarser_precision, haversine_km
-from mechmatch.core.ranking import ScoredMatch
+from mechmatch.core.ranking import ScoredMatch, km_shown
 from mechmatch.customers.models import CustomerProfile, Vehicle
 from mechmatch.customers.selectors import favourite_list, vehicle_list
 from mechmatch.customers.services import customer_profile_for
@@ -56,7 +56,7 @@ class MechanicCard:
 
     @property
     def distance_rounded(self) -> int | None:
-        return None if self.distance_km is None else max(1, round(self.distance_km))
+        return None if self.distance_km is None else km_shown(self.distance_km)
 
 
 def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> MechanicCard:
@@ -167,7 +167,7 @@ def preview_for_intake(*, intake: Intake) -> PreviewView:
         options=fallback.options,
         total=result.total_matches,
         has_local=result.has_local_matches,
-        farthest_km=round(max(distances)) if distances else None,
+        farthest_km=km_shown(max(distances)) if distances else None,
         nobody_available=not cards or fallback.scenario == "nobody_available",
     )
 
@@ -181,7 +181,15 @@ class DirectoryView:
     error: dict[str, list[str]] = field(default_factory=dict)
 
 
-def directory_for(*, user: User, filters: dict[str, Any], page_size: int = 12) -> DirectoryView:
+def directory_for(
+    *, user: User, filters: dict[str, Any], intake: Intake | None = None, page_size: int = 12
+) -> DirectoryView:
+    """The directory around the intake's place when it came from a preview ("View all"), else
+    around the customer's saved address."""
+    place: dict[str, Any] = {}
+    if intake is not None and (intake.postal_code or intake.city):
+        place = {"country": intake.country, "postal_code": intake.postal_code, "city": intake.city,
+                 "region": intake.region}  # fmt: skip
     try:
         page = mechanic_directory_list(
             min_rating=filters.get("min_rating"),
@@ -194,6 +202,7 @@ def directory_for(*, user: User, filters: dict[str, Any], page_size: int = 12) -
             page=filters.get("page") or 1,
             page_size=page_size,
             customer_user=user,
+            **place,
         )
     except ValidationError as exc:
         return DirectoryView(cards=[], page=1, total=0, has_next=False, error=exc.message_dict)
@@ -237,7 +246,7 @@ def profile_distance(*, user: User, mechanic: Any, intake: Intake | None = None)
         origin = (saved.latitude, saved.longitude, saved.location_precision)
     lat, lon, precision = origin
     km = haversine_km(lat, lon, mechanic.latitude, mechanic.longitude)
-    return {"km": max(1, round(km)), "precision": coarser_precision(precision, mechanic.location_precision)}
+    return {"km": km_shown(km), "precision": coarser_precision(precision, mechanic.location_precision)}
 
 
 def favourites_for(*, user: User) -> list:

@@ -184,7 +184,7 @@ def browse(request: SignedInRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     intake_id = filters.get("intake")
     intake = selectors.intake_get(user=request.user, intake_id=intake_id) if intake_id else None
-    directory = selectors.directory_for(user=request.user, filters=filters)
+    directory = selectors.directory_for(user=request.user, filters=filters, intake=intake)
     services.browse_record(user=request.user, filters=filters, results=directory.total)
     for field, messages_ in directory.error.items():
         if field in form.fields:

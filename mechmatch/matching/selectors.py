@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from mechmatch.core.geo import coarser_precision
+from mechmatch.core.geo import coarser_precision, haversine_km
 from mechmatch.core.ranking import DEFAULT_POLICY, Candidate, ScoringPolicy, is_new_mechanic
 from mechmatch.core.taxonomy import SERVICE_BY_SLUG, label, sort_slugs
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService
@@ -55,6 +55,11 @@ class SearchPolicy:
     max_candidates: int = 150
     brand_specialists: int = 30  # cap on specialists added for a brand request
     enough_specialists: int = 10
+    # Remote-first: when nobody within the steps above is on shift, wider r3 disks of on-shift
+    # mechanics only (~1,800 km, ~3,600 km), then a bounded read of on-shift mechanics anywhere.
+    remote_steps: tuple[tuple[int, int], ...] = ((3, 16), (3, 32))
+    remote_pool: int = 500  # on-shift rows read at most by the any-distance fallback
+    remote_closest: int = 8  # nearest on-shift mechanics kept from the remote search
 
 
 DEFAULT_SEARCH = SearchPolicy()
@@ -232,6 +237,10 @@ def mechanic_candidates_near(
         enough_available=search.enough_available,
     )
 
+    if not any(c.is_on_shift for c in found.values()):
+        for candidate in _nearest_on_shift(base, lat, lon, search, exclude=found.keys()):
+            found.setdefault(candidate.id, candidate)
+
     if brand:
         specialists = base.filter(has_brand(brand))
         rows = _widen(
@@ -254,6 +263,32 @@ def mechanic_candidates_near(
         for candidate in _candidates(base.filter(id__in=favourites), len(favourites)):
             found.setdefault(candidate.id, candidate)
     return list(found.values())
+
+
+def _nearest_on_shift(
+    base: QuerySet[Mechanic], lat: float, lon: float, search: SearchPolicy, *, exclude: Iterable[int]
+) -> list[Candidate]:
+    """This is a remote service: when nobody near is on shift, the nearest on-shift mechanics
+    at any distance. Wider r3 disks first (indexed), then at most `remote_pool` on-shift rows
+    anywhere (the eligible index covers is_on_shift), so no step reads every mechanic."""
+    on_shift = base.filter(is_on_shift=True).exclude(id__in=list(exclude))
+    found: list[Candidate] = []
+    previous = search.steps[-1] if search.steps else None
+    for resolution, k in search.remote_steps:
+        qs = on_shift.filter(**{f"{_CELL_FIELD[resolution]}__in": disk_cells(lat, lon, resolution, k)})
+        if previous is not None:
+            qs = qs.exclude(**{f"{_CELL_FIELD[previous[0]]}__in": disk_cells(lat, lon, *previous)})
+        previous = (resolution, k)
+        found = _candidates(qs, search.remote_pool)
+        if found:
+            break
+    if not found:
+        found = _candidates(on_shift, search.remote_pool)
+
+    def distance(c: Candidate) -> float:
+        return haversine_km(lat, lon, c.lat, c.lon) if c.lat is not None and c.lon is not None else float("inf")
+
+    return sorted(found, key=lambda c: (distance(c), c.id))[: search.remote_closest]
 
 
 def mechanic_candidates_by_ids(ids: Iterable[int]) -> list[Candidate]:

@@ -26,6 +26,7 @@ from mechmatch.core.ranking import (
     ScoredMatch,
     ScoringPolicy,
     explained,
+    km_shown,
     rank,
     score,
     sort_key,
@@ -214,7 +215,7 @@ def _ranked(
 
 
 def _fallback(ranked: list[ScoredMatch], criteria: MatchCriteria, policy: ScoringPolicy) -> Fallback:
-    radius = round(policy.local_radius_km)
+    radius = km_shown(policy.local_radius_km)
     fallback = Fallback()
     scenarios: list[str] = []
     messages: list[str] = []
@@ -244,7 +245,7 @@ def _fallback(ranked: list[ScoredMatch], criteria: MatchCriteria, policy: Scorin
             % {"brand": criteria.requested_brand, "radius": radius}
         )
         if nearest is not None:
-            messages.append(gettext("The nearest is %(km)s km away and can help remotely.") % {"km": round(nearest)})
+            messages.append(gettext("The nearest is %(km)s km away and can help remotely.") % {"km": km_shown(nearest)})
         fallback.local_alternatives = [m for m in local if not m.is_brand_specialist][:LOCAL_ALTERNATIVES_SIZE]
         options += ["continue_remote", "choose_local"] if fallback.local_alternatives else ["continue_remote"]
     elif criteria.wants_specialist and not specialists:
@@ -269,6 +270,16 @@ def _fallback(ranked: list[ScoredMatch], criteria: MatchCriteria, policy: Scorin
     return fallback
 
 
+def _specialists_first(ranked: list[ScoredMatch], criteria: MatchCriteria) -> list[ScoredMatch]:
+    """On a specialist request the matches are that brand's specialists; local generalists are
+    offered only as the fallback's "choose a local mechanic" alternative, so nobody shows twice.
+    With no specialist registered at all, whoever can help."""
+    if not criteria.wants_specialist:
+        return ranked
+    specialists = [m for m in ranked if m.is_brand_specialist]
+    return specialists or ranked
+
+
 # --------------------------------------------------------------------------- use cases
 
 
@@ -279,14 +290,15 @@ def match_preview(
     ideal match does not exist (no local mechanic, specialist far away, nobody online)."""
     policy = policy or scoring_policy()
     criteria, location, keywords, ranked = _ranked(query, customer_user, policy)
-    top = [explained(m, criteria, policy) for m in ranked[:PREVIEW_SIZE]]
+    matches = _specialists_first(ranked, criteria)
+    top = [explained(m, criteria, policy) for m in matches[:PREVIEW_SIZE]]
     fallback = _fallback(ranked, criteria, policy)
     fallback.closest = [explained(m, criteria, policy) for m in fallback.closest]
     fallback.local_alternatives = [explained(m, criteria, policy) for m in fallback.local_alternatives]
     shown = [m.mechanic_id for m in (*top, *fallback.closest, *fallback.local_alternatives)]
     result = PreviewResult(
         matches=top,
-        total_matches=len(ranked),
+        total_matches=len(matches),
         has_local_matches=any(m.is_local for m in top),
         keywords=keywords,
         fallback=fallback,

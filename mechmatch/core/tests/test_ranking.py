@@ -14,6 +14,8 @@ from mechmatch.core.ranking import (
     bayesian_rating,
     distance_points,
     format_match_reasons,
+    is_within_km,
+    km_shown,
     rank,
     score,
 )
@@ -245,3 +247,16 @@ def test_the_english_text_comes_from_the_reason_table():
 def test_unexplained_matches_carry_no_reason_keys():
     match = score(candidate(1, brands=("Honda",)), criteria(requested_brand="Honda"), explain=False)
     assert match.reasons == [] and match.reason_keys == ()
+
+
+def test_a_distance_is_shown_in_whole_km_rounded_half_up_and_never_as_zero():
+    assert [km_shown(km) for km in (0.2, 1.49, 19.5, 20.49, 20.5)] == [1, 1, 20, 20, 21]
+
+
+def test_the_local_boundary_is_the_km_shown():
+    assert is_within_km(20.49, 20.0) and not is_within_km(20.5, 20.0) and not is_within_km(None, 20.0)
+    # About 20.4 km east of downtown Toronto: shown as 20 km, so local at a 20 km radius.
+    match = score(candidate(lat=TORONTO[0], lon=TORONTO[1] + 0.2533), criteria())
+    assert match.distance_km is not None and match.distance_km > 20
+    assert km_shown(match.distance_km) == 20 and match.is_local
+    assert "20 km away" in " ".join(match.reasons)

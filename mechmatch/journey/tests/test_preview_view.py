@@ -76,3 +76,28 @@ def test_the_distance_precision_is_said_in_french_too(customer_client, customer,
     customer_client.post(reverse("set_language"), {"language": "fr-ca", "next": "/"})
     page = customer_client.get(reverse("journey:preview", args=[ready_intake(customer).pk])).content.decode()
     assert "(selon le code postal)" in page
+
+
+def test_a_customer_in_iqaluit_sees_toronto_mechanics_with_their_distance(customer_client, customer):
+    make_mechanic(display_name="Tori Toronto", postal_code="M5V 3L9")
+    intake = ready_intake(customer, postal_code="X0A 0H0", city="Iqaluit", region="NU")
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert "All our mechanics are currently busy" not in page
+    assert "Continue with Tori" in page and "No mechanics available in your immediate area" in page
+
+
+def test_a_customer_in_iqaluit_is_told_all_are_busy_when_nobody_anywhere_is_online(customer_client, customer):
+    make_mechanic(display_name="Off Duty", postal_code="M5V 3L9", on_shift=False)
+    intake = ready_intake(customer, postal_code="X0A 0H0", city="Iqaluit", region="NU")
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert "All our mechanics are currently busy" in page
+
+
+def test_a_local_generalist_is_offered_once_beside_far_specialists(customer_client, customer):
+    make_mechanic(display_name="Bea Bimmer", postal_code="H2X 1Y4", brands=["BMW"])  # Montreal
+    make_mechanic(display_name="Bo Bimmer", postal_code="H2X 1Y4", brands=["BMW"])
+    make_mechanic(display_name="Local Larry", postal_code="M5V 2T6", rating=4.9, reviews=300)
+    intake = ready_intake(customer, make="BMW", model="330i", request_type="brand_specialist")
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert page.count("Local Larry") == 1 and "Bea Bimmer" in page and "Bo Bimmer" in page
+    assert "View all 2 mechanics" in page

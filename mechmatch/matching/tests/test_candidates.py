@@ -86,3 +86,26 @@ def test_cells_within_km_covers_the_whole_circle():
     assert field == "h3_r5" and cell(ajax.lat, ajax.lon, 5) in cells
     assert len(cells) < 200
     assert oshawa  # only the inside point must be covered
+
+
+IQALUIT = geocode("CA", "X0A 0H0")
+
+
+def test_when_nobody_near_is_on_shift_the_nearest_on_shift_mechanics_anywhere_are_found():
+    toronto = make_mechanic(postal_code="M5V 3L9")  # ~2,340 km from Iqaluit
+    make_mechanic(postal_code="M5V 3L9", on_shift=False)
+    found = mechanic_candidates_near(lat=IQALUIT.lat, lon=IQALUIT.lon)
+    assert [c.id for c in found] == [toronto.pk]
+
+
+def test_the_any_distance_fallback_reads_a_bounded_pool_and_keeps_the_nearest():
+    vancouver = make_mechanic(postal_code="V6B 1A1")
+    toronto = make_mechanic(postal_code="M5V 3L9")
+    policy = SearchPolicy(remote_steps=(), remote_pool=2, remote_closest=1)
+    found = mechanic_candidates_near(lat=IQALUIT.lat, lon=IQALUIT.lon, search=policy)
+    assert [c.id for c in found] == [toronto.pk] and vancouver.pk != toronto.pk
+
+
+def test_nobody_on_shift_anywhere_finds_nobody_far_away():
+    make_mechanic(postal_code="M5V 3L9", on_shift=False)
+    assert mechanic_candidates_near(lat=IQALUIT.lat, lon=IQALUIT.lon) == []

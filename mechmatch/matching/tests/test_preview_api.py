@@ -268,3 +268,17 @@ def test_a_rural_customer_is_measured_from_their_own_postal_code_not_the_fsa_cen
     match = preview(customerPostalCode="S0K 1A0").json()["matches"][0]
     # Crystal Springs is ~267 km from Regina; its FSA's centroid is ~232 km away.
     assert 265 <= match["distance"] <= 269 and match["distancePrecision"] == "postal_code"
+
+
+def test_a_remote_customer_sees_the_nearest_available_mechanics_with_their_distance():
+    toronto = make_mechanic(display_name="Tori Toronto", postal_code="M5V 3L9")
+    data = preview(customerPostalCode="X0A 0H0").json()  # Iqaluit
+    assert ids(data["matches"]) == [toronto.pk]
+    assert data["hasLocalMatches"] is False and data["fallback"]["scenario"] == "no_local"
+    assert 2300 < data["matches"][0]["distance"] < 2400
+
+
+def test_a_remote_customer_is_told_all_are_busy_only_when_nobody_anywhere_is_available():
+    make_mechanic(postal_code="M5V 3L9", on_shift=False)
+    data = preview(customerPostalCode="X0A 0H0").json()
+    assert data["matches"] == []
