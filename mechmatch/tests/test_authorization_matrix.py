@@ -50,6 +50,7 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {
         "/api/consultations/{consultation}/end",
         (200, 404, 404, 200, 401),
     ),
+    ("delete", "/api/auth/tokens/{token_id}"): ("/api/auth/tokens/{token}", (200, 404, 404, 404, 401)),
     ("get", "/api/checkouts/{payment_id}"): ("/api/checkouts/{payment}", (200, 404, 404, 404, 401)),
 }
 
@@ -131,6 +132,7 @@ def world(customer, settings, tmp_path) -> dict[str, Any]:
     consultation = offer_accept(mechanic=offered, offer_id=offer.pk)
     intake = intake_current(user=customer.user)
     photo = intake_photo_add(intake=intake, upload=photo_upload())
+    token, _ = token_create(user=customer.user, name="the owner's phone")
     return {
         "ids": {
             "mechanic": offered.pk,
@@ -140,6 +142,7 @@ def world(customer, settings, tmp_path) -> dict[str, Any]:
             "payment": Payment.objects.get(user=customer.user).pk,
             "intake": intake.pk,
             "photo": photo.pk,
+            "token": token.pk,
         },
         "users": {
             "owner": customer.user,
