@@ -17,6 +17,7 @@ from mechmatch.dispatch.api import router as dispatch_router
 from mechmatch.dispatch.services import DispatchError, Forbidden, NotFound
 from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
+from mechmatch.payments.api import router as payments_router
 
 api = NinjaAPI(
     title="mechmatch API",
@@ -77,3 +78,4 @@ api.add_router("/auth/", accounts_router)
 api.add_router("/", mechanics_router)
 api.add_router("/", matching_router)
 api.add_router("/", dispatch_router)
+api.add_router("/", payments_router)

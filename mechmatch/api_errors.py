@@ -46,6 +46,13 @@ class ErrorOut(Schema):
     errors: list[FieldErrorOut] = Field(default_factory=list, description="The fields at fault; empty if none is.")
 
 
+class StrictIn(Schema):
+    """The base of every request body: a field the schema does not name is refused with a 422
+    naming it (`selected_mechanic_id` sent where `selectedMechanicId` is meant), never dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     """`response={200: ThingOut, **error_responses(400, 404)}`: the statuses an operation may
     answer with an error, each documented with the one error schema."""

@@ -70,6 +70,11 @@ def secret_key_from_file(path: Path) -> str:
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Front ends on other origins may call the JSON API (bearer tokens, so no cookies by default);
+# the pages stay same-origin.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_ALLOW_CREDENTIALS = env_bool("CORS_ALLOW_CREDENTIALS", False)
+CORS_URLS_REGEX = r"^/api/.*$"
 SITE_NAME = env_str("SITE_NAME", "mechmatch")
 
 INSTALLED_APPS = [
@@ -83,6 +88,7 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "corsheaders",
     "mechmatch.accounts",
     "mechmatch.geography",
     "mechmatch.mechanics",
@@ -99,6 +105,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

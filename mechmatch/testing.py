@@ -7,14 +7,18 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from mechmatch.accounts.models import User
 from mechmatch.accounts.services import operator_grant
 from mechmatch.customers.models import CustomerProfile
 from mechmatch.geography.services import location_clean
+from mechmatch.journey.models import Waiver
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService
 from mechmatch.mechanics.services import profile_completion_compute
+from mechmatch.payments.models import Payment
+from mechmatch.payments.plans import plan_price_cents
 
 PASSWORD = "correct-horse-battery"
 _sequence = itertools.count(1)
@@ -96,3 +100,19 @@ def make_mechanic(
         MechanicService(mechanic=mechanic, slug=s) for s in mechanic.service_specialities
     )
     return mechanic
+
+
+def make_entitlement(user: User, *, plan_code: str = "standard", brand_specialist: bool = False) -> Payment:
+    """What a session needs before it is requested: the current waiver accepted (not tied to
+    an intake, as the API does) and, for a paid plan, a paid checkout; returns the payment."""
+    Waiver.objects.get_or_create(user=user, intake=None, version=settings.WAIVER_VERSION)
+    return Payment.objects.create(
+        user=user,
+        reference=f"api:test-{user.pk}-{Payment.objects.count()}",
+        plan_code=plan_code,
+        amount_cents=plan_price_cents(plan_code, brand_specialist=brand_specialist),
+        currency="CAD",
+        provider="test",
+        status=Payment.Status.PAID,
+        paid_at=timezone.now(),
+    )

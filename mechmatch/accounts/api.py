@@ -11,13 +11,13 @@ from mechmatch.accounts.auth import SignedInRequest, api_auth, bearer_token
 from mechmatch.accounts.selectors import token_expires_at, token_list_for_user
 from mechmatch.accounts.services import token_digest, token_issue_for_credentials, token_revoke_raw
 from mechmatch.accounts.services import token_revoke as token_revoke_of_user
-from mechmatch.api_errors import error_responses
+from mechmatch.api_errors import StrictIn, error_responses
 from mechmatch.throttles import RateLimit
 
 router = Router(tags=["auth"])
 
 
-class TokenIn(Schema):
+class TokenIn(StrictIn):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=256)
     name: str = Field(default="", max_length=100)

@@ -20,7 +20,7 @@ from ninja import Field, Router, Schema, Status
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
 from mechmatch.accounts.models import User
-from mechmatch.api_errors import error_responses, fields_renamed
+from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
 from mechmatch.dispatch import events, services
 from mechmatch.dispatch.models import Consultation, Offer, SessionRequest
 from mechmatch.dispatch.selectors import (
@@ -35,6 +35,7 @@ from mechmatch.dispatch.selectors import (
     request_detail_for,
     request_get_for_user,
 )
+from mechmatch.journey.booking import session_request_start
 from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.mechanics.selectors import mechanic_for_user_or_404
@@ -47,14 +48,14 @@ router = Router(tags=["dispatch"], auth=api_auth)
 # --------------------------------------------------------------------------------------------
 
 
-class VehicleIn(Schema):
+class VehicleIn(StrictIn):
     make: str = Field(..., max_length=40)
     model: str = Field(..., max_length=60)
     year: int
     vin: str | None = Field(default=None, max_length=17)
 
 
-class SessionRequestIn(Schema):
+class SessionRequestIn(StrictIn):
     concern: str = Field(..., max_length=4000)
     vehicle: VehicleIn
     requestType: str = Field(default=SessionRequest.RequestType.GENERAL, max_length=20)
@@ -66,21 +67,22 @@ class SessionRequestIn(Schema):
     preferLocalMechanic: bool = True
     routingType: str = Field(default="smart_broadcast", max_length=20)
     selectedMechanicId: int | None = None
-    planCode: str = Field(default="", max_length=40)
+    planCode: str = Field(default="", max_length=40, description="One of the plans (see POST /api/checkouts).")
+    paymentId: int | None = Field(default=None, description="The paid checkout for a paid plan.")
     workshopId: int | None = None
     idempotencyKey: str | None = Field(default=None, max_length=80)
 
 
-class ChoiceIn(Schema):
+class ChoiceIn(StrictIn):
     choice: str = Field(..., max_length=20, description="wait_longer | pick_another | auto_match | schedule")
     mechanicId: int | None = None
 
 
-class DeclineIn(Schema):
+class DeclineIn(StrictIn):
     reason: str = Field(default="", max_length=16, description="not_my_brand | busy | too_far | other")
 
 
-class ShiftIn(Schema):
+class ShiftIn(StrictIn):
     online: bool
 
 
@@ -223,6 +225,8 @@ class PollOut(Schema):
 
 # The services name fields in the domain's words; the client sent these.
 _REQUEST_FIELDS = {
+    "plan_code": "planCode",
+    "payment_id": "paymentId",
     "routing_type": "routingType",
     "request_type": "requestType",
     "requested_brand": "requestedBrand",
@@ -236,7 +240,6 @@ _REQUEST_FIELDS = {
     "region": "customerRegion",
     "prefer_local": "preferLocalMechanic",
     "selected_mechanic_id": "selectedMechanicId",
-    "plan_code": "planCode",
     "workshop_id": "workshopId",
     "idempotency_key": "idempotencyKey",
 }
@@ -372,8 +375,9 @@ def _consultation_out(c: Consultation) -> dict[str, Any]:
 )
 def session_request_create(request: SignedInRequest, payload: SessionRequestIn) -> Status:
     try:
-        created_request, created = services.request_create(
+        created_request, created = session_request_start(
             user=request.user,
+            payment_id=payload.paymentId,
             concern=payload.concern,
             vehicle=payload.vehicle.dict(),
             routing_type=payload.routingType,

@@ -23,14 +23,15 @@ from mechmatch.customers.services import customer_profile_for, favourite_add, ve
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation, SessionRequest
 from mechmatch.dispatch.selectors import request_owned_by
-from mechmatch.dispatch.services import consultation_end, request_cancel, request_choose, request_create
+from mechmatch.dispatch.services import consultation_end, request_cancel, request_choose
 from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
-from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, WaitingMessage, Waiver
+from mechmatch.journey.booking import session_request_start, waiver_accept
+from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, WaitingMessage
 from mechmatch.mechanics.models import Mechanic, Review
 from mechmatch.mechanics.services import review_create
 from mechmatch.payments.plans import plan_get
-from mechmatch.payments.selectors import payment_is_paid
+from mechmatch.payments.selectors import payment_is_paid, payment_latest
 from mechmatch.payments.services import payment_start
 from mechmatch.uploads import image_upload_clean
 
@@ -264,13 +265,6 @@ def intake_is_paid(intake: Intake) -> bool:
     )
 
 
-def waiver_accept(*, intake: Intake, ip_address: str | None) -> Waiver:
-    waiver, _ = Waiver.objects.get_or_create(
-        intake=intake, version=settings.WAIVER_VERSION, defaults={"user": intake.user, "ip_address": ip_address}
-    )
-    return waiver
-
-
 def payments_in_test_mode() -> bool:
     from mechmatch.payments.providers import provider_get
 
@@ -306,9 +300,12 @@ def intake_confirm(*, intake: Intake, ip_address: str | None) -> SessionRequest:
         raise ValidationError("Your payment has not been confirmed yet.")
     if intake.status != Intake.Status.READY or not intake.routing:
         raise ValidationError("Finish your request first.")
-    waiver_accept(intake=intake, ip_address=ip_address)
-    request, _created = request_create(
+    waiver_accept(user=intake.user, version=settings.WAIVER_VERSION, intake=intake, ip_address=ip_address)
+    paid = payment_latest(user=intake.user, reference=intake.reference)
+    request, _created = session_request_start(
         user=intake.user,
+        intake=intake,
+        payment_id=paid.pk if paid is not None else None,
         concern=intake.concern,
         vehicle={"year": intake.year, "make": intake.make, "model": intake.model, "vin": intake.vin},
         routing_type=intake.routing,

@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema
 from pydantic import AfterValidator, Field
 
 from mechmatch.accounts.auth import request_user
-from mechmatch.api_errors import error_responses, fields_renamed
+from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
 from mechmatch.core.postal import normalize_country
 from mechmatch.core.ranking import RequestType, ScoredMatch
 from mechmatch.matching.reasons import reasons_localised, summary_localised
@@ -57,7 +57,7 @@ Country = Annotated[str, AfterValidator(_country)]
 # --------------------------------------------------------------------------- keywords
 
 
-class KeywordsIn(Schema):
+class KeywordsIn(StrictIn):
     description: NonBlank = Field(min_length=1, max_length=MAX_CONCERN_LENGTH)
 
 
@@ -89,13 +89,13 @@ def keywords_extract(request: HttpRequest, payload: KeywordsIn) -> dict[str, Any
 # --------------------------------------------------------------------------- preview
 
 
-class VehicleIn(Schema):
+class VehicleIn(StrictIn):
     make: str | None = Field(default=None, max_length=40)
     model: str | None = Field(default=None, max_length=60)
     year: int | None = Field(default=None, ge=1950, le=2100)
 
 
-class PreviewIn(Schema):
+class PreviewIn(StrictIn):
     concern: NonBlank = Field(min_length=1, max_length=MAX_CONCERN_LENGTH)
     vehicle: VehicleIn | None = None
     requestType: RequestType = RequestType.GENERAL

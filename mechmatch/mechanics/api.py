@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import error_responses, fields_renamed
+from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.mechanics.selectors import mechanic_for_user_or_404
 from mechmatch.mechanics.services import mechanic_photo_set, mechanic_profile_update
@@ -19,7 +19,7 @@ from mechmatch.mechanics.services import mechanic_photo_set, mechanic_profile_up
 router = Router(tags=["mechanic"], auth=api_auth)
 
 
-class MechanicProfileIn(Schema):
+class MechanicProfileIn(StrictIn):
     # Unknown keys (rating, approval, counts...) are dropped by the schema, and the
     # service drops them again: two independent walls around server-owned fields.
     model_config = ConfigDict(extra="ignore")

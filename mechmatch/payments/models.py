@@ -29,6 +29,11 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # A paid payment buys one session: set (by a conditional UPDATE) when a request claims it.
+    used_at = models.DateTimeField(null=True, blank=True)
+    session_request = models.OneToOneField(
+        "dispatch.SessionRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="payment"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

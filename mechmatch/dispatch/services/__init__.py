@@ -23,7 +23,13 @@ shifts, lapses <- dispatcher. Callers import from this package, never from its m
 from mechmatch.dispatch.services.answers import offer_accept, offer_decline
 from mechmatch.dispatch.services.common import DispatchError, Forbidden, NotFound
 from mechmatch.dispatch.services.dispatcher import TRANSIENT_ERRORS, TickResult, dispatch_tick
-from mechmatch.dispatch.services.requests import CHOICES, request_cancel, request_choose, request_create
+from mechmatch.dispatch.services.requests import (
+    CHOICES,
+    request_cancel,
+    request_choose,
+    request_create,
+    request_vehicle_key,
+)
 from mechmatch.dispatch.services.shifts import ShiftChange, consultation_end, mechanic_shift_set
 
 __all__ = [
@@ -42,4 +48,5 @@ __all__ = [
     "request_cancel",
     "request_choose",
     "request_create",
+    "request_vehicle_key",
 ]

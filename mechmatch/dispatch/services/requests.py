@@ -52,6 +52,15 @@ def _vehicle_key(*, year: int, make: str, model: str, vin: str) -> str:
     return f"{year}|{make.lower()}|{' '.join(model.lower().split())}"[:120]
 
 
+def request_vehicle_key(vehicle: dict[str, Any]) -> str:
+    """The key a request's vehicle is known by (one active request per customer and key)."""
+    clean = vehicle_clean(
+        year=vehicle.get("year"), make=vehicle.get("make", ""), model=vehicle.get("model", ""),
+        vin=vehicle.get("vin") or "",
+    )  # fmt: skip
+    return _vehicle_key(**clean)
+
+
 def request_create(
     *,
     user: User,

@@ -4,11 +4,18 @@ import pytest
 
 from mechmatch.dispatch import services
 from mechmatch.dispatch.tests.factories import client_for, lapse, request_for
-from mechmatch.testing import make_mechanic
+from mechmatch.payments.models import Payment
+from mechmatch.testing import make_entitlement, make_mechanic
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/session-requests"
+
+
+@pytest.fixture(autouse=True)
+def entitled(customer):
+    """The customer has accepted the waiver and paid for one standard session."""
+    return make_entitlement(customer.user)
 
 
 def _body(**extra):
@@ -22,6 +29,7 @@ def _body(**extra):
         "preferLocalMechanic": True,
         "routingType": "smart_broadcast",
         "planCode": "standard",
+        "paymentId": Payment.objects.filter(status="paid").order_by("id").values_list("pk", flat=True).first(),
     }
     body.update(extra)
     return body

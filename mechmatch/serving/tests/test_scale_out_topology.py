@@ -20,7 +20,7 @@ from mechmatch.dispatch.models import RequestEvent, SessionRequest
 from mechmatch.dispatch.testing import make_lapsing_requests
 from mechmatch.dispatch.tests.factories import BASE_DIR, manage, subprocess_env
 from mechmatch.serving.tests.procs import BIN, free_port, http, private_redis, read_stream, stop_process_group, wait_for
-from mechmatch.testing import make_customer, make_mechanic
+from mechmatch.testing import make_customer, make_entitlement, make_mechanic
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -65,6 +65,7 @@ def _topology(tmp_path: Path, redis_url: str) -> Iterator[dict[str, str]]:
 
 def test_a_request_made_on_web_a_and_accepted_on_web_b_reaches_the_stream_server(tmp_path):
     customer = make_customer()
+    make_entitlement(customer.user, plan_code="free")  # the waiver; a free plan needs no payment
     first, second = make_mechanic(), make_mechanic()
     bearer = {
         u.pk: {"Authorization": f"Bearer {token_create(user=u, name='t')[1]}"}
@@ -80,6 +81,7 @@ def test_a_request_made_on_web_a_and_accepted_on_web_b_reaches_the_stream_server
                 "customerCountry": "CA",
                 "customerPostalCode": "M5V 2T6",
                 "routingType": "broadcast",
+                "planCode": "free",
             },
             headers=bearer[customer.user.pk],
         )

@@ -1,0 +1,108 @@
+"""The one rule for starting a session, wherever it starts (the pages' waiver step and
+`POST /api/session-requests` both call `session_request_start`; nothing else at the edges
+calls dispatch's `request_create`):
+
+- the plan is one of payments.plans (`plan_code` otherwise);
+- a paid plan needs a paid payment of this customer, for this plan at its price, for this
+  intake when there is one, not yet used by another request (`payment_id` otherwise);
+- the customer accepted the waiver at the current version (`waiver` otherwise).
+
+A payment is claimed with a conditional UPDATE before the request is created, so two
+concurrent requests can never share one payment; a refused creation releases the claim."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from mechmatch.accounts.models import User
+from mechmatch.dispatch.models import SessionRequest
+from mechmatch.dispatch.services import request_create, request_vehicle_key
+from mechmatch.journey.models import Intake, Waiver
+from mechmatch.payments.models import Payment
+from mechmatch.payments.plans import plan_get, plan_price_cents
+
+
+def waiver_accept(*, user: User, version: str, intake: Intake | None = None, ip_address: str | None = None) -> Waiver:
+    """Records that `user` accepted the terms at `version`, which must be the current one."""
+    if version != settings.WAIVER_VERSION:
+        raise ValidationError({"version": f"Accept the current terms (version {settings.WAIVER_VERSION})."})
+    waiver, _ = Waiver.objects.get_or_create(
+        user=user, intake=intake, version=version, defaults={"ip_address": ip_address}
+    )
+    return waiver
+
+
+def _payment_usable(
+    *, user: User, payment_id: int | None, plan_code: str, brand_specialist: bool, reference: str | None
+) -> Payment:
+    payment = Payment.objects.filter(pk=payment_id, user=user).first() if payment_id else None
+    if payment is None:
+        raise ValidationError({"payment_id": "Pay for the plan first."})
+    if reference is not None and payment.reference != reference:
+        raise ValidationError({"payment_id": "That payment is for something else."})
+    if not payment.is_paid:
+        raise ValidationError({"payment_id": "That payment has not been confirmed yet."})
+    if payment.plan_code != plan_code or payment.amount_cents != plan_price_cents(
+        plan_code, brand_specialist=brand_specialist
+    ):
+        raise ValidationError({"payment_id": "That payment is for another plan or price."})
+    return payment
+
+
+def _payment_claim(payment: Payment) -> None:
+    claimed = Payment.objects.filter(pk=payment.pk, used_at__isnull=True).update(used_at=timezone.now())
+    if not claimed:
+        raise ValidationError({"payment_id": "That payment has already been used for a session."})
+
+
+def session_request_start(
+    *,
+    user: User,
+    plan_code: str,
+    payment_id: int | None = None,
+    intake: Intake | None = None,
+    request_type: str = SessionRequest.RequestType.GENERAL,
+    **request_fields: Any,
+) -> tuple[SessionRequest, bool]:
+    """Checks the plan, payment and waiver, then creates (or resumes) the request through
+    dispatch. Returns (request, created) as `request_create` does."""
+    plan = plan_get(plan_code or "")
+    if plan is None:
+        raise ValidationError({"plan_code": "Choose one of the plans."})
+    waivers = Waiver.objects.filter(user=user, version=settings.WAIVER_VERSION, intake=intake)
+    if not waivers.exists():
+        raise ValidationError({"waiver": f"Accept the terms (version {settings.WAIVER_VERSION}) first."})
+    payment: Payment | None = None
+    if not plan.is_free:
+        payment = _payment_usable(
+            user=user,
+            payment_id=payment_id,
+            plan_code=plan_code,
+            brand_specialist=request_type == SessionRequest.RequestType.BRAND_SPECIALIST,
+            reference=intake.reference if intake is not None else None,
+        )
+        bought = payment.session_request
+        if bought is not None:
+            # A reload or double submit (same vehicle) answers with the request this payment
+            # bought, whatever became of it; anything else would be a second session on one payment.
+            if bought.vehicle_key == request_vehicle_key(request_fields.get("vehicle") or {}):
+                return bought, False
+            raise ValidationError({"payment_id": "That payment has already been used for a session."})
+        _payment_claim(payment)
+    try:
+        request, created = request_create(user=user, plan_code=plan_code, request_type=request_type, **request_fields)
+    except BaseException:
+        if payment is not None:
+            Payment.objects.filter(pk=payment.pk, session_request__isnull=True).update(used_at=None)
+        raise
+    if payment is not None:
+        if created or not Payment.objects.filter(session_request=request).exists():
+            Payment.objects.filter(pk=payment.pk).update(session_request=request)
+        else:
+            # Resumed an existing active request that another payment bought: this one stays unspent.
+            Payment.objects.filter(pk=payment.pk, session_request__isnull=True).update(used_at=None)
+    return request, created

@@ -1,0 +1,105 @@
+"""Checkout and waiver for API clients: the steps a session needs before
+`POST /api/session-requests` (see journey.booking for the rule itself).
+
+A checkout made here pays for one session request; its `paymentId` goes in the request."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Field, Router, Schema
+from pydantic import JsonValue
+
+from mechmatch.accounts.auth import SignedInRequest, api_auth
+from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
+from mechmatch.journey.booking import waiver_accept
+from mechmatch.payments.models import Payment
+from mechmatch.payments.plans import PLANS
+from mechmatch.payments.selectors import payment_get_for_user
+from mechmatch.payments.services import payment_refresh, payment_start
+
+router = Router(tags=["payments"], auth=api_auth)
+
+_PLAN_CODES: list[JsonValue] = [plan.code for plan in PLANS]
+_CHECKOUT_FIELDS = {"plan_code": "planCode", "return_path": "planCode"}
+
+
+class CheckoutIn(StrictIn):
+    planCode: str = Field(..., max_length=16, json_schema_extra={"enum": _PLAN_CODES})
+    brandSpecialist: bool = False
+    country: Literal["CA", "US"] = "CA"
+
+
+class CheckoutOut(Schema):
+    paymentId: int
+    planCode: str
+    amountCents: int
+    currency: str
+    status: str = Field(..., json_schema_extra={"enum": list[JsonValue](Payment.Status.values)})
+    checkoutUrl: str = Field(description="Where the customer pays; empty once paid.")
+    used: bool
+
+
+class WaiverIn(StrictIn):
+    version: str = Field(..., max_length=20, description="The version of the terms the customer accepted.")
+
+
+class WaiverOut(Schema):
+    version: str
+    acceptedAt: Any
+
+
+def _checkout_out(payment: Payment, url: str = "") -> dict[str, Any]:
+    return {
+        "paymentId": payment.pk,
+        "planCode": payment.plan_code,
+        "amountCents": payment.amount_cents,
+        "currency": payment.currency,
+        "status": payment.status,
+        "checkoutUrl": "" if payment.is_paid else url,
+        "used": payment.used_at is not None,
+    }
+
+
+@router.post(
+    "/checkouts", response={201: CheckoutOut, **error_responses(400, 401, 422)}, summary="Start paying for a plan"
+)
+def checkout_create(request: SignedInRequest, payload: CheckoutIn) -> tuple[int, dict[str, Any]]:
+    try:
+        payment, url = payment_start(
+            user=request.user,
+            reference=f"api:{uuid.uuid4().hex}",
+            plan_code=payload.planCode,
+            brand_specialist=payload.brandSpecialist,
+            country=payload.country,
+            return_path="/",
+            cancel_path="/",
+            base_url=request.build_absolute_uri("/"),
+        )
+    except ValidationError as exc:
+        raise fields_renamed(exc, _CHECKOUT_FIELDS) from exc
+    return 201, _checkout_out(payment, url)
+
+
+@router.get("/checkouts/{payment_id}", response={200: CheckoutOut, **error_responses(401, 404, 422)})
+def checkout_detail(request: SignedInRequest, payment_id: int) -> dict[str, Any]:
+    """Re-checks a pending payment with the provider before answering."""
+    payment = payment_get_for_user(user=request.user, payment_id=payment_id)
+    if payment is None:
+        raise Http404("Payment not found.")
+    return _checkout_out(payment_refresh(payment=payment))
+
+
+@router.post("/waiver", response={201: WaiverOut, **error_responses(400, 401, 422)}, summary="Accept the terms")
+def waiver_create(request: SignedInRequest, payload: WaiverIn) -> tuple[int, dict[str, Any]]:
+    waiver = waiver_accept(user=request.user, version=payload.version, ip_address=request.META.get("REMOTE_ADDR"))
+    return 201, {"version": waiver.version, "acceptedAt": waiver.accepted_at}
+
+
+@router.get("/waiver", response={200: WaiverOut, **error_responses(401, 422)}, summary="The terms to accept")
+def waiver_current(request: SignedInRequest) -> dict[str, Any]:
+    return {"version": settings.WAIVER_VERSION, "acceptedAt": None}

@@ -1,0 +1,197 @@
+"""Who gets what from every endpoint and page that names an object in its path: the owner,
+another customer, an unrelated mechanic, the mechanic the request was offered to, and
+anonymous. Outsiders get 404, so ids reveal nothing. The list of routes is read from the
+OpenAPI document and the URL resolver: a new object route without a row here fails
+`test_every_object_route_has_a_row`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from mechmatch.accounts.services import token_create
+from mechmatch.dispatch.models import Offer
+from mechmatch.dispatch.services import offer_accept
+from mechmatch.journey.services import intake_current, intake_photo_add
+from mechmatch.journey.tests.conftest import book, photo_upload
+from mechmatch.payments.models import Payment
+from mechmatch.testing import make_mechanic
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("owner", "other_customer", "unrelated_mechanic", "offered_mechanic", "anonymous")
+# Anonymous callers: the API answers 401, pages send to sign-in.
+SIGN_IN = 302
+
+# (method, route) -> (path with {object} placeholders, status per role in ROLES order)
+MATRIX: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {
+    ("get", "/api/mechanics/{mechanic_id}/profile"): ("/api/mechanics/{mechanic}/profile", (200, 200, 200, 200, 200)),
+    ("get", "/api/session-requests/{request_id}"): ("/api/session-requests/{request}", (200, 404, 404, 200, 401)),
+    ("post", "/api/session-requests/{request_id}/choice"): (
+        "/api/session-requests/{request}/choice",
+        (409, 404, 404, 404, 401),
+    ),
+    ("post", "/api/session-requests/{request_id}/cancel"): (
+        "/api/session-requests/{request}/cancel",
+        (409, 404, 404, 404, 401),
+    ),
+    ("post", "/api/mechanic/offers/{offer_id}/accept"): (
+        "/api/mechanic/offers/{offer}/accept",
+        (404, 404, 404, 409, 401),
+    ),
+    ("post", "/api/mechanic/offers/{offer_id}/decline"): (
+        "/api/mechanic/offers/{offer}/decline",
+        (404, 404, 404, 409, 401),
+    ),
+    ("post", "/api/consultations/{consultation_id}/end"): (
+        "/api/consultations/{consultation}/end",
+        (200, 404, 404, 200, 401),
+    ),
+    ("delete", "/api/auth/tokens/{token_id}"): ("/api/auth/tokens/{token}", (200, 404, 404, 404, 401)),
+    ("get", "/api/checkouts/{payment_id}"): ("/api/checkouts/{payment}", (200, 404, 404, 404, 401)),
+}
+
+
+# Pages: (route) -> (method, the object its first parameter names, status per role). A page
+# action answers with a redirect (302) where it shows its outcome on another page; anonymous
+# callers are sent to sign-in (302).
+PAGES: dict[str, tuple[str, str, tuple[int, ...]]] = {
+    "app/history/<int:pk>/rebook/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
+    "app/intake/<int:pk>/": ("get", "intake", (200, 404, 404, 404, SIGN_IN)),
+    "app/intake/<int:pk>/auto/": ("post", "intake", (302, 404, 404, 404, SIGN_IN)),
+    "app/intake/<int:pk>/choose/": ("post", "intake", (404, 404, 404, 404, SIGN_IN)),
+    "app/intake/<int:pk>/contact/": ("post", "intake", (200, 404, 404, 404, SIGN_IN)),
+    "app/intake/<int:pk>/photos/<int:photo_id>/delete/": ("post", "intake", (302, 404, 404, 404, SIGN_IN)),
+    "app/intake/<int:pk>/plan/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
+    "app/intake/<int:pk>/preview/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
+    "app/intake/<int:pk>/waiver/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
+    # A mechanic's public profile and the actions on it are open to every signed-in person.
+    "app/mechanics/<int:mechanic_id>/": ("get", "mechanic", (200, 200, 200, 200, SIGN_IN)),
+    "app/mechanics/<int:mechanic_id>/choose/": ("post", "mechanic", (302, 302, 302, 302, SIGN_IN)),
+    "app/mechanics/<int:mechanic_id>/favourite/": ("post", "mechanic", (302, 302, 302, 302, SIGN_IN)),
+    "app/photos/<int:photo_id>/": ("get", "photo", (200, 404, 404, 404, SIGN_IN)),
+    "app/requests/<int:pk>/": ("get", "request", (302, 404, 404, 404, SIGN_IN)),
+    # These three redirect everyone back to the request page (which answers outsiders 404);
+    # the service refuses outsiders, so nothing changes, but the status is not yet 404.
+    "app/requests/<int:pk>/cancel/": ("post", "request", (302, 302, 302, 302, SIGN_IN)),
+    "app/requests/<int:pk>/choice/": ("post", "request", (302, 302, 302, 302, SIGN_IN)),
+    "app/requests/<int:pk>/message/": ("post", "request", (302, 302, 302, 302, SIGN_IN)),
+    "app/requests/<int:pk>/live/": ("get", "request", (200, 404, 404, 404, SIGN_IN)),
+    "app/sessions/<int:pk>/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
+    "app/sessions/<int:pk>/complete/": ("get", "consultation", (302, 404, 404, 404, SIGN_IN)),
+    "app/sessions/<int:pk>/end/": ("post", "consultation", (302, 404, 404, 302, SIGN_IN)),
+    "app/sessions/<int:pk>/favourite/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
+    "app/sessions/<int:pk>/messages/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
+    "app/sessions/<int:pk>/report.txt": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
+    "mechanic/offers/<int:offer_id>/accept/": ("post", "offer", (404, 404, 404, 302, SIGN_IN)),
+    "mechanic/offers/<int:offer_id>/decline/": ("post", "offer", (404, 404, 404, 302, SIGN_IN)),
+    "mechanic/session/<int:consultation_id>/end/": ("post", "consultation", (404, 404, 404, 302, SIGN_IN)),
+    "payments/return/<int:pk>/": ("get", "payment", (302, 404, 404, 404, SIGN_IN)),
+    "payments/test/<int:pk>/": ("get", "payment", (302, 404, 404, 404, SIGN_IN)),
+}
+# Public files named by a random file name, not an object id of anyone's.
+PUBLIC_PAGES = {"media/mechanics/<str:filename>"}
+
+
+# A valid body where the route needs one, so the answer is about who asks, not what.
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("post", "/api/session-requests/{request_id}/choice"): {"choice": "wait_longer"},
+}
+
+
+def _api_routes() -> set[tuple[str, str]]:
+    from mechmatch.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    return {(method, path) for path, operations in paths.items() if "{" in path for method in operations}
+
+
+def _page_routes(patterns: list[Any] | None = None, prefix: str = "") -> set[str]:
+    routes: set[str] = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            routes |= _page_routes(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            if "<" in route and not route.startswith(("api/", "admin/")):
+                routes.add(route)
+    return routes
+
+
+@pytest.fixture
+def world(customer, settings, tmp_path) -> dict[str, Any]:
+    """A customer's accepted session with the offered mechanic, their free payment, and a new
+    intake with a photo; plus the people looking at them."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    offered = make_mechanic(display_name="Morgan Lee", postal_code="M5V 2T6", brands=["Honda"])
+    request = book(customer, offered)
+    offer = Offer.objects.get(request=request, mechanic=offered)
+    consultation = offer_accept(mechanic=offered, offer_id=offer.pk)
+    intake = intake_current(user=customer.user)
+    photo = intake_photo_add(intake=intake, upload=photo_upload())
+    token, _ = token_create(user=customer.user, name="the owner's phone")
+    return {
+        "ids": {
+            "mechanic": offered.pk,
+            "request": request.pk,
+            "offer": offer.pk,
+            "consultation": consultation.pk,
+            "payment": Payment.objects.get(user=customer.user).pk,
+            "intake": intake.pk,
+            "photo": photo.pk,
+            "token": token.pk,
+        },
+        "users": {
+            "owner": customer.user,
+            "other_customer": None,
+            "unrelated_mechanic": make_mechanic(display_name="Pat Far", postal_code="V6B 1A1").user,
+            "offered_mechanic": offered.user,
+            "anonymous": None,
+        },
+    }
+
+
+def _api_client(user: Any) -> Client:
+    if user is None:
+        return Client()
+    _, raw = token_create(user=user, name="matrix")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_every_object_route_has_a_row():
+    assert _api_routes() == set(MATRIX)
+    assert _page_routes() == set(PAGES) | PUBLIC_PAGES
+
+
+def _page_path(route: str, kind: str, ids: dict[str, int]) -> str:
+    path = route.replace("<int:pk>", str(ids[kind])).replace("<int:photo_id>", str(ids["photo"]))
+    for name in ("offer", "consultation", "mechanic"):
+        path = path.replace(f"<int:{name}_id>", str(ids[name]))
+    return "/" + path
+
+
+@pytest.mark.parametrize("route", sorted(PAGES))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_its_status_from_each_page(world, outsider, route, role):
+    users = {**world["users"], "other_customer": outsider}
+    method, kind, statuses = PAGES[route]
+    client = Client()
+    if users[role] is not None:
+        client.force_login(users[role])
+    response = getattr(client, method)(_page_path(route, kind, world["ids"]))
+    assert response.status_code == statuses[ROLES.index(role)]
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_its_status_from_each_api_route(world, outsider, route, role):
+    users = {**world["users"], "other_customer": outsider}
+    path, statuses = MATRIX[route]
+    client = _api_client(users[role])
+    response = getattr(client, route[0])(
+        path.format(**world["ids"]), BODIES.get(route, {}), content_type="application/json"
+    )
+    assert response.status_code == statuses[ROLES.index(role)], response.content
