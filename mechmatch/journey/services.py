@@ -21,7 +21,7 @@ from mechmatch.core.brands import normalize_brand
 from mechmatch.customers.models import Vehicle
 from mechmatch.customers.services import customer_profile_for, favourite_add, vehicle_add, vehicle_clean
 from mechmatch.dispatch import events
-from mechmatch.dispatch.models import Consultation, SessionRequest
+from mechmatch.dispatch.models import Consultation, RequestEvent, SessionRequest
 from mechmatch.dispatch.selectors import request_owned_by
 from mechmatch.dispatch.services import consultation_end, request_cancel, request_choose, request_create
 from mechmatch.funnel.services import event_record
@@ -29,9 +29,10 @@ from mechmatch.geography.services import location_clean
 from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, WaitingMessage, Waiver
 from mechmatch.mechanics.models import Mechanic, Review
 from mechmatch.mechanics.services import review_create
+from mechmatch.payments.models import Payment, Refund
 from mechmatch.payments.plans import plan_get
-from mechmatch.payments.selectors import payment_is_paid
-from mechmatch.payments.services import payment_start
+from mechmatch.payments.selectors import payment_is_paid, payment_latest
+from mechmatch.payments.services import payment_refund, payment_start
 from mechmatch.uploads import image_upload_clean
 
 logger = logging.getLogger(__name__)
@@ -350,8 +351,24 @@ def waiting_choose(*, user: User, request_id: int, choice: str, mechanic_id: int
     return request_choose(user=user, request_id=request_id, choice=choice, mechanic_id=mechanic_id)
 
 
-def waiting_cancel(*, user: User, request_id: int) -> SessionRequest:
-    return request_cancel(user=user, request_id=request_id)
+def waiting_cancel(*, user: User, request_id: int) -> Refund | None:
+    """Cancels the request; a paid one nobody accepted is refunded (dispatch refuses the
+    cancel once a mechanic joined, so reaching the refund means nobody did). Returns the
+    refund, if there is one, for the page to say so."""
+    request = request_cancel(user=user, request_id=request_id)
+    refund = None
+    intake = Intake.objects.filter(session_request=request).first()
+    payment = payment_latest(user=user, reference=intake.reference) if intake is not None else None
+    if payment is not None and payment.status == Payment.Status.PAID:
+        refund = payment_refund(payment=payment, reason="cancelled_before_accept", requested_by=user)
+        if refund is not None:
+            RequestEvent.objects.create(
+                request=request,
+                kind="refund_requested",
+                actor=user,
+                data={"paymentId": payment.pk, "refundId": refund.pk, "amountCents": refund.amount_cents},
+            )
+    return refund
 
 
 # ---------------------------------------------------------------- the session
