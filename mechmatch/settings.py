@@ -269,6 +269,9 @@ REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", 0.25)  # a hung Redis
 # Payments: the built-in test provider unless both Stripe keys are set (or PAYMENT_PROVIDER
 # names one). A customer returning from checkout is never taken as proof of payment.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "")
+# Refund worker: attempts before a refund is left FAILED for an operator, and the backoff cap.
+REFUND_MAX_ATTEMPTS = env_int("REFUND_MAX_ATTEMPTS", 8)
+REFUND_BACKOFF_MAX_SECONDS = env_int("REFUND_BACKOFF_MAX_SECONDS", 3600)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 # Bump when the customer terms change: acceptance is recorded per version.

@@ -35,6 +35,7 @@ from mechmatch.dispatch.selectors import (
     request_detail_for,
     request_get_for_user,
 )
+from mechmatch.journey import booking
 from mechmatch.journey.booking import session_request_start
 from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
@@ -423,7 +424,8 @@ def session_request_choice(request: SignedInRequest, request_id: int, payload: C
     response={200: SessionRequestOut, **error_responses(401, 404, 409, 422)},
 )
 def session_request_cancel(request: SignedInRequest, request_id: int) -> dict[str, Any]:
-    services.request_cancel(user=request.user, request_id=request_id)
+    # The same service as the page: a paid request nobody accepted is refunded.
+    booking.session_request_cancel(user=request.user, request_id=request_id)
     return _request_shown(request_id, request.user)
 
 

@@ -8,7 +8,10 @@ calls dispatch's `request_create`):
 - the customer accepted the waiver at the current version (`waiver` otherwise).
 
 A payment is claimed with a conditional UPDATE before the request is created, so two
-concurrent requests can never share one payment; a refused creation releases the claim."""
+concurrent requests can never share one payment; a refused creation releases the claim.
+
+Cancelling goes through `session_request_cancel` from the pages and the API alike, so a paid
+request nobody accepted is refunded whichever way it is cancelled."""
 
 from __future__ import annotations
 
@@ -19,11 +22,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mechmatch.accounts.models import User
-from mechmatch.dispatch.models import SessionRequest
-from mechmatch.dispatch.services import request_create, request_vehicle_key
+from mechmatch.dispatch.models import RequestEvent, SessionRequest
+from mechmatch.dispatch.services import request_cancel, request_create, request_vehicle_key
 from mechmatch.journey.models import Intake, Waiver
-from mechmatch.payments.models import Payment
+from mechmatch.payments.models import Payment, Refund
 from mechmatch.payments.plans import plan_get, plan_price_cents
+from mechmatch.payments.selectors import payment_latest
+from mechmatch.payments.services import payment_refund
 
 
 def waiver_accept(*, user: User, version: str, intake: Intake | None = None, ip_address: str | None = None) -> Waiver:
@@ -106,3 +111,27 @@ def session_request_start(
             # Resumed an existing active request that another payment bought: this one stays unspent.
             Payment.objects.filter(pk=payment.pk, session_request__isnull=True).update(used_at=None)
     return request, created
+
+
+def session_request_cancel(*, user: User, request_id: int) -> Refund | None:
+    """Cancels the request (pages and API alike); a paid one nobody accepted is refunded
+    (dispatch refuses the cancel once a mechanic joined, so reaching the refund means nobody
+    did). Returns the refund, if there is one, for the caller to say so."""
+    request = request_cancel(user=user, request_id=request_id)
+    refund = None
+    # The payment this request used (claimed when it was created); the intake's latest
+    # payment for requests made before payments were claimed.
+    payment = Payment.objects.filter(session_request=request).first()
+    if payment is None:
+        intake = Intake.objects.filter(session_request=request).first()
+        payment = payment_latest(user=user, reference=intake.reference) if intake is not None else None
+    if payment is not None and payment.status == Payment.Status.PAID:
+        refund = payment_refund(payment=payment, reason="cancelled_before_accept", requested_by=user)
+        if refund is not None:
+            RequestEvent.objects.create(
+                request=request,
+                kind="refund_requested",
+                actor=user,
+                data={"paymentId": payment.pk, "refundId": refund.pk, "amountCents": refund.amount_cents},
+            )
+    return refund

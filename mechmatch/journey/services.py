@@ -23,7 +23,7 @@ from mechmatch.customers.services import customer_profile_for, favourite_add, ve
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation, SessionRequest
 from mechmatch.dispatch.selectors import request_owned_by
-from mechmatch.dispatch.services import consultation_end, request_cancel, request_choose
+from mechmatch.dispatch.services import consultation_end, request_choose
 from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
 from mechmatch.journey.booking import session_request_start, waiver_accept
@@ -345,10 +345,6 @@ def waiting_message_send(*, user: User, request_id: int, body: str) -> WaitingMe
 def waiting_choose(*, user: User, request_id: int, choice: str, mechanic_id: int | None = None) -> SessionRequest:
     """The fallback buttons of the waiting room; dispatch decides what each one does."""
     return request_choose(user=user, request_id=request_id, choice=choice, mechanic_id=mechanic_id)
-
-
-def waiting_cancel(*, user: User, request_id: int) -> SessionRequest:
-    return request_cancel(user=user, request_id=request_id)
 
 
 # ---------------------------------------------------------------- the session

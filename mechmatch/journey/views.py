@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from mechmatch.accounts.auth import SignedInRequest
 from mechmatch.dispatch.services import DispatchError
 from mechmatch.forms import form_errors_add
-from mechmatch.journey import selectors, services
+from mechmatch.journey import booking, selectors, services
 from mechmatch.journey.forms import (
     BrowseForm,
     ChooseForm,
@@ -398,11 +398,17 @@ def request_message(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     try:
-        services.waiting_cancel(user=request.user, request_id=pk)
+        refund = booking.session_request_cancel(user=request.user, request_id=pk)
     except DispatchError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("journey:request", pk=pk)
     messages.success(request, _("Your request was cancelled."))
+    if refund is not None:
+        amount = f"{refund.amount_cents / 100:.2f} {refund.payment.currency}"
+        if refund.status == refund.Status.SUCCEEDED:
+            messages.success(request, _("Your payment of %(amount)s has been refunded.") % {"amount": amount})
+        else:
+            messages.success(request, _("Your payment of %(amount)s is being refunded.") % {"amount": amount})
     return redirect("journey:dashboard")
 
 

@@ -11,6 +11,7 @@ class Payment(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         PAID = "paid", "Paid"
+        REFUNDING = "refunding", "Refund under way"
         FAILED = "failed", "Failed"
         REFUNDED = "refunded", "Refunded"
 
@@ -45,3 +46,33 @@ class Payment(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.status == self.Status.PAID
+
+
+class Refund(models.Model):
+    """The one refund of a payment (OneToOne: the database refuses a second). Created PENDING
+    in the transaction that moves the payment PAID -> REFUNDING; a worker asks the provider
+    (with an idempotency key, so a retry after a lost answer is not a second refund)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="refund")
+    amount_cents = models.PositiveIntegerField()
+    reason = models.CharField(max_length=64)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    provider_refund_ref = models.CharField(max_length=255, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # The worker's timer and lease: due when <= now; a claim pushes it forward, so a worker
+    # killed mid-call is retried once the lease runs out.
+    next_attempt_at = models.DateTimeField(db_index=True)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Refund {self.pk} of payment {self.payment_id} ({self.status})"

@@ -64,6 +64,8 @@ class PaymentProvider(Protocol):
 
     def webhook_event(self, payload: bytes, signature_header: str) -> ProviderEvent: ...
 
+    def refund(self, payment: Payment) -> str: ...
+
 
 class TestProvider:
     """Sends the customer to our own clearly labelled test checkout page. Settling happens
@@ -83,6 +85,9 @@ class TestProvider:
 
     def webhook_event(self, payload: bytes, signature_header: str) -> ProviderEvent:
         raise WebhookSignatureError("The test provider does not accept webhooks.")
+
+    def refund(self, payment: Payment) -> str:
+        return f"test_re_{payment.pk}"
 
 
 def verify_stripe_signature(
@@ -121,10 +126,14 @@ def verify_stripe_signature(
 HttpCall = Callable[[str, str, dict[str, str], bytes | None], tuple[int, bytes]]
 
 
+# Short enough that a worker is never stuck on a dead peer; the caller retries with backoff.
+HTTP_TIMEOUT_SECONDS = 10
+
+
 def _urllib_call(method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, bytes]:
     request = urllib.request.Request(url, data=body, headers=headers, method=method)
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 (fixed https URL)
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310 (fixed https URL)
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -166,8 +175,12 @@ class StripeCheckoutProvider:
         self.clock = clock
         self.test_mode = secret_key.startswith("sk_test_")
 
-    def _call(self, method: str, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+    def _call(
+        self, method: str, path: str, params: dict[str, str] | None = None, *, idempotency_key: str = ""
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.secret_key}", "Stripe-Version": "2024-06-20"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         body = None
         if params is not None:
             body = urllib.parse.urlencode(params).encode()
@@ -210,6 +223,21 @@ class StripeCheckoutProvider:
         if event.kind == "pending" and session.get("status") == "expired":
             return ProviderEvent(kind="failed", provider_ref=event.provider_ref, payment_id=event.payment_id)
         return event
+
+    def refund(self, payment: Payment) -> str:
+        """POST /v1/refunds for the whole payment intent. The idempotency key makes a retry
+        after a lost answer return the same refund instead of making a second one."""
+        if not payment.provider_payment_ref:
+            raise PaymentProviderError("No payment intent recorded for this payment.")
+        refund = self._call(
+            "POST",
+            "/refunds",
+            {"payment_intent": payment.provider_payment_ref, "metadata[payment_id]": str(payment.pk)},
+            idempotency_key=f"mechmatch-refund-{payment.pk}",
+        )
+        if not refund.get("id") or refund.get("status") in ("failed", "canceled"):
+            raise PaymentProviderError(f"Stripe refund not made (status {refund.get('status')}).")
+        return str(refund["id"])
 
     def webhook_event(self, payload: bytes, signature_header: str) -> ProviderEvent:
         verify_stripe_signature(payload, signature_header, self.webhook_secret, now=self.clock())

@@ -5,17 +5,21 @@ provider's own page while the test provider is the configured one)."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from mechmatch.accounts.models import User
-from mechmatch.payments.models import Payment
+from mechmatch.payments.models import Payment, Refund
 from mechmatch.payments.plans import plan_get, plan_price_cents
 from mechmatch.payments.providers import (
     PaymentProvider,
+    PaymentProviderError,
     ProviderEvent,
     TestProvider,
     provider_get,
@@ -31,6 +35,7 @@ _ALLOWED = {
     ("failed", "paid"),
     ("pending", "failed"),
     ("paid", "refunded"),
+    ("refunding", "refunded"),
 }
 
 
@@ -75,7 +80,7 @@ def payment_start(
     existing = (
         Payment.objects.select_for_update()
         .filter(user=user, reference=reference, plan_code=plan_code, amount_cents=amount, currency=currency)
-        .exclude(status__in=[Payment.Status.FAILED, Payment.Status.REFUNDED])
+        .exclude(status__in=[Payment.Status.FAILED, Payment.Status.REFUNDING, Payment.Status.REFUNDED])
         .first()
     )
     if existing is not None and existing.is_paid:
@@ -198,3 +203,114 @@ def payment_refresh(*, payment: Payment, provider: PaymentProvider | None = None
         _apply_event(event, provider_name=provider.name)
     payment.refresh_from_db()
     return payment
+
+
+# ---------------------------------------------------------------- refunds
+# Never twice: the payment moves PAID -> REFUNDING by a conditional UPDATE (only one caller
+# can win it), the Refund row is OneToOne with the payment (the database refuses a second),
+# and the provider call carries an idempotency key (a retry after a lost answer is the same
+# refund). The provider is called by the worker outside any transaction.
+
+
+def payment_refund(*, payment: Payment, reason: str, requested_by: User | None = None) -> Refund | None:
+    """Starts the refund of a paid payment; returns its Refund (the existing one if it was
+    already refunding or refunded), or None if the payment was never paid or was free.
+    The test provider's refund is made at once; others wait for the worker."""
+    with transaction.atomic():
+        won = Payment.objects.filter(pk=payment.pk, status=Payment.Status.PAID, amount_cents__gt=0).update(
+            status=Payment.Status.REFUNDING, updated_at=timezone.now()
+        )
+        if not won:
+            return Refund.objects.filter(payment_id=payment.pk).first()
+        refund = Refund.objects.create(
+            payment_id=payment.pk,
+            amount_cents=payment.amount_cents,
+            reason=reason[:64],
+            requested_by=requested_by,
+            next_attempt_at=timezone.now(),
+        )
+        if payment.provider == "test":
+            # No network: the test provider refunds at once, in this transaction.
+            _refund_settle(refund, TestProvider().refund(payment))
+    payment.refresh_from_db()
+    refund.refresh_from_db()
+    return refund
+
+
+def _refund_retry_delay(attempts: int) -> timedelta:
+    cap = float(settings.REFUND_BACKOFF_MAX_SECONDS)
+    return timedelta(seconds=min(cap, 30.0 * 2.0 ** min(attempts, 20)))
+
+
+def _refund_claim(now: datetime, refund_id: int | None) -> Refund | None:
+    """Claims one due refund with a conditional UPDATE on its timer (a lease): of two workers
+    only one moves it, and one killed mid-call leaves it due again after the lease."""
+    due = Refund.objects.filter(status=Refund.Status.PENDING, next_attempt_at__lte=now)
+    if refund_id is not None:
+        due = due.filter(pk=refund_id)
+    for candidate in due.order_by("next_attempt_at", "id").values("pk", "next_attempt_at")[:5]:
+        claimed = Refund.objects.filter(
+            pk=candidate["pk"], status=Refund.Status.PENDING, next_attempt_at=candidate["next_attempt_at"]
+        ).update(next_attempt_at=now + _refund_retry_delay(0), attempts=F("attempts") + 1)
+        if claimed:
+            return Refund.objects.select_related("payment").get(pk=candidate["pk"])
+    return None
+
+
+def _refund_settle(refund: Refund, provider_refund_ref: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
+            status=Refund.Status.SUCCEEDED, provider_refund_ref=provider_refund_ref[:255], refunded_at=now
+        )
+        Payment.objects.filter(pk=refund.payment_id, status=Payment.Status.REFUNDING).update(
+            status=Payment.Status.REFUNDED, updated_at=now
+        )
+        refund.refresh_from_db()
+        transaction.on_commit(lambda: refund_notify(refund))
+
+
+def _refund_fail(refund: Refund, error: str) -> None:
+    now = timezone.now()
+    if refund.attempts >= settings.REFUND_MAX_ATTEMPTS:
+        # Left for an operator; the payment stays REFUNDING so nothing else can refund it.
+        Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
+            status=Refund.Status.FAILED, last_error=error[:255]
+        )
+        logger.error("Refund %s failed for good: %s", refund.pk, error)
+        return
+    Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
+        next_attempt_at=now + _refund_retry_delay(refund.attempts), last_error=error[:255]
+    )
+    logger.warning("Refund %s attempt %s failed: %s", refund.pk, refund.attempts, error)
+
+
+def refunds_process_due(
+    *,
+    limit: int = 20,
+    now: datetime | None = None,
+    provider: PaymentProvider | None = None,
+    refund_id: int | None = None,
+) -> int:
+    """The worker's step: asks the provider for each due refund (outside any transaction,
+    with the provider's short timeout) and records the answer. Returns how many it tried."""
+    tried = 0
+    for _ in range(limit):
+        refund = _refund_claim(now or timezone.now(), refund_id)
+        if refund is None:
+            break
+        tried += 1
+        try:
+            active = provider or provider_get()
+            if active.name != refund.payment.provider:
+                raise PaymentProviderError(f"Payment {refund.payment_id} was made with {refund.payment.provider}.")
+            _refund_settle(refund, active.refund(refund.payment))
+        except PaymentProviderError as exc:
+            _refund_fail(refund, str(exc))
+    return tried
+
+
+def refund_notify(refund: Refund) -> None:
+    """The one place a refund tells the customer. The durable outbox (issue 13 item 1) is
+    being built on another branch; the lead wires `notification_enqueue` in here."""
+    logger.info("Refund %s of payment %s succeeded", refund.pk, refund.payment_id)

@@ -185,3 +185,18 @@ def test_offers_and_alternatives_give_reasons_in_the_readers_language(customer, 
     alternative = next(a for a in detail["alternatives"] if a["mechanicId"] == other.pk)
     assert "Spécialiste Honda" in alternative["reasons"]
     assert {"code": "brand_specialist", "params": {"brand": "Honda"}} in alternative["reasonCodes"]
+
+
+def test_cancelling_a_paid_request_through_the_api_refunds_it_as_the_page_does(customer_api, mechanic, windows):
+    created = customer_api.post(
+        URL, _body(routingType="selected", selectedMechanicId=mechanic.pk), content_type="application/json"
+    )
+    assert created.status_code == 201, created.content
+    payment = Payment.objects.get(session_request_id=created.json()["id"])
+
+    response = customer_api.post(f"{URL}/{created.json()['id']}/cancel")
+
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.REFUNDED
+    assert payment.refund.status == "succeeded"

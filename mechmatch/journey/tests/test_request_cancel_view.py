@@ -4,7 +4,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from mechmatch.dispatch.models import Offer, SessionRequest
+from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest
+from mechmatch.journey.models import Intake
+from mechmatch.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +35,31 @@ def test_nobody_else_can_cancel_a_request(outsider_client, waiting):
     outsider_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
     waiting.refresh_from_db()
     assert waiting.status == SessionRequest.Status.PENDING
+
+
+def test_cancelling_a_paid_request_nobody_accepted_refunds_it_and_says_so(customer_client, customer, waiting):
+    intake = Intake.objects.get(session_request=waiting)
+    payment = Payment.objects.create(
+        user=customer.user,
+        reference=intake.reference,
+        plan_code="standard",
+        amount_cents=2900,
+        provider="test",
+        status=Payment.Status.PAID,
+    )
+    response = customer_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Your request was cancelled.",
+        "Your payment of 29.00 CAD has been refunded.",
+    ]
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.REFUNDED
+    event = RequestEvent.objects.get(request=waiting, kind="refund_requested")
+    assert event.data == {"paymentId": payment.pk, "refundId": payment.refund.pk, "amountCents": 2900}
+    assert event.actor == customer.user
+
+
+def test_cancelling_a_free_request_mentions_no_refund(customer_client, waiting):
+    response = customer_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Your request was cancelled."]
+    assert not RequestEvent.objects.filter(request=waiting, kind="refund_requested").exists()
