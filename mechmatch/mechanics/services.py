@@ -208,7 +208,8 @@ def mechanic_photo_set(*, mechanic: Mechanic, upload: UploadedFile) -> Mechanic:
     mechanic.photo.save(f"mechanic-{mechanic.pk}-{content.name}", content, save=False)
     mechanic.profile_completion = profile_completion_compute(mechanic)
     mechanic.save(update_fields=["photo", "profile_completion", "updated_at"])
-    if old and old != mechanic.photo.name:
+    # Demo mechanics share a pool of drawn avatars: a file another mechanic still shows stays.
+    if old and old != mechanic.photo.name and not Mechanic.objects.filter(photo=old).exists():
         mechanic.photo.storage.delete(old)
     return mechanic
 
