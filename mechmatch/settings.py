@@ -189,7 +189,8 @@ if env_bool("FAST_PASSWORD_HASHER", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr-ca", "Français (Canada)")]
+# Each language named in its own tongue, untranslated, as a switcher should show them.
+LANGUAGES = [("en", "English"), ("fr-ca", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -203,24 +203,21 @@ def browse(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@login_required
-def mechanic_profile(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
+def mechanic_profile(request: HttpRequest, mechanic_id: int) -> HttpResponse:
+    """A mechanic's public profile, open to visitors too (the home page links here); what
+    only a signed-in customer has (their intake, distance from them, favourites) is added then."""
     profile = mechanic_public_profile(mechanic_id=mechanic_id)
     if profile is None:
         raise Http404("No such mechanic")
-    intake_id = request.GET.get("intake", "")
-    intake = selectors.intake_get(user=request.user, intake_id=int(intake_id)) if intake_id.isdigit() else None
-    return render(
-        request,
-        "journey/mechanic_profile.html",
-        {
-            **profile,
-            "intake": intake,
-            "distance": selectors.profile_distance(user=request.user, mechanic=profile["mechanic"], intake=intake),
-            "is_favourite": selectors.is_favourite(user=request.user, mechanic_id=mechanic_id),
-            "language": get_language() or "en",
-        },
-    )
+    context = {**profile, "intake": None, "distance": None, "is_favourite": False, "language": get_language() or "en"}
+    user = request.user
+    if user.is_authenticated:
+        intake_id = request.GET.get("intake", "")
+        intake = selectors.intake_get(user=user, intake_id=int(intake_id)) if intake_id.isdigit() else None
+        context["intake"] = intake
+        context["distance"] = selectors.profile_distance(user=user, mechanic=profile["mechanic"], intake=intake)
+        context["is_favourite"] = selectors.is_favourite(user=user, mechanic_id=mechanic_id)
+    return render(request, "journey/mechanic_profile.html", context)
 
 
 @login_required

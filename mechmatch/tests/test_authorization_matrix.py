@@ -68,8 +68,8 @@ PAGES: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "app/intake/<int:pk>/plan/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
     "app/intake/<int:pk>/preview/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
     "app/intake/<int:pk>/waiver/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
-    # A mechanic's public profile and the actions on it are open to every signed-in person.
-    "app/mechanics/<int:mechanic_id>/": ("get", "mechanic", (200, 200, 200, 200, SIGN_IN)),
+    # A mechanic's public profile is open to everyone, visitors too; acting on it needs an account.
+    "app/mechanics/<int:mechanic_id>/": ("get", "mechanic", (200, 200, 200, 200, 200)),
     "app/mechanics/<int:mechanic_id>/choose/": ("post", "mechanic", (302, 302, 302, 302, SIGN_IN)),
     "app/mechanics/<int:mechanic_id>/favourite/": ("post", "mechanic", (302, 302, 302, 302, SIGN_IN)),
     "app/photos/<int:photo_id>/": ("get", "photo", (200, 404, 404, 404, SIGN_IN)),
