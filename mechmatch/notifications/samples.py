@@ -36,7 +36,7 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
     },
 }
 # Whom each sample is addressed to (the greeting's first name).
-_RECIPIENT = {
+_RECIPIENT: dict[str, str] = {
     Kind.EXCLUSIVE_OFFER: "Morgan",
     Kind.FAVOURITE_REQUEST: "Morgan",
     Kind.WINDOW_EXTENDED: "Morgan",
@@ -57,7 +57,7 @@ def sample_render(kind: str, language: str = "en") -> Sample:
     user = User(email=f"{name.lower()}@example.com", first_name=name, preferred_language=language)
     message = notification_message(Notification(user=user, kind=kind, context=SAMPLE_CONTEXTS[kind]))
     html = next((str(content) for content, mimetype in message.alternatives if mimetype == "text/html"), "")
-    return Sample(kind=kind, subject=message.subject, text=str(message.body), html=html)
+    return Sample(kind=kind, subject=str(message.subject), text=str(message.body), html=html)
 
 
 def samples_render(language: str = "en") -> list[Sample]:
