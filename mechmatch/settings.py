@@ -273,6 +273,9 @@ PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "")
 # Refund worker: attempts before a refund is left FAILED for an operator, and the backoff cap.
 REFUND_MAX_ATTEMPTS = env_int("REFUND_MAX_ATTEMPTS", 8)
 REFUND_BACKOFF_MAX_SECONDS = env_int("REFUND_BACKOFF_MAX_SECONDS", 3600)
+# A paid request nobody has accepted after this long offers its refund (waiting room and a
+# notification); 0 turns the offer off.
+REFUND_OFFER_AFTER_SECONDS = env_int("REFUND_OFFER_AFTER_SECONDS", 600)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 # Bump when the customer terms change: acceptance is recorded per version.

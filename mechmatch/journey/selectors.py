@@ -308,6 +308,7 @@ def waiting_room_context(*, user: User, request_id: int) -> dict[str, Any]:
     from mechmatch.dispatch.models import SessionRequest
     from mechmatch.dispatch.selectors import request_alternatives, request_waiting_snapshot
     from mechmatch.journey.models import WaitingMessage
+    from mechmatch.journey.refund_offers import refund_offer_payment
 
     request = (
         SessionRequest.objects.filter(pk=request_id, customer=user)
@@ -341,6 +342,7 @@ def waiting_room_context(*, user: User, request_id: int) -> dict[str, Any]:
         "consultation": consultation,
         "waiting_lines": list(WaitingMessage.objects.filter(session_request=request)),
         "is_waiting": request.status in SessionRequest.WAITING_STATUSES,
+        "refund_offer": refund_offer_payment(request),
     }
 
 

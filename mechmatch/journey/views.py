@@ -32,8 +32,10 @@ from mechmatch.journey.forms import (
 from mechmatch.journey.models import Intake, IntakePhoto
 from mechmatch.matching.selectors import mechanic_public_profile
 from mechmatch.mechanics.services import AlreadyRated
-from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, format_cents, plan_get, plan_price_cents
+from mechmatch.payments.money import amount_display
+from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, plan_get, plan_price_cents
 from mechmatch.payments.selectors import payment_latest
+from mechmatch.payments.services import CURRENCY_BY_COUNTRY
 from mechmatch.throttles import client_address
 
 
@@ -282,10 +284,11 @@ def plan(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             return redirect(checkout.url)
     specialist = intake.is_brand_specialist
+    currency, language = CURRENCY_BY_COUNTRY.get(intake.country, "CAD"), get_language() or "en"
     plans = [
         {
             "plan": p,
-            "price": format_cents(plan_price_cents(p.code, brand_specialist=specialist)),
+            "price": amount_display(plan_price_cents(p.code, brand_specialist=specialist), currency, language),
             "premium": specialist and not p.is_free,
         }
         for p in PLANS
@@ -299,7 +302,7 @@ def plan(request: SignedInRequest, pk: int) -> HttpResponse:
             "form": form,
             "plans": plans,
             "selected": selected,
-            "premium": format_cents(BRAND_SPECIALIST_PREMIUM_CENTS),
+            "premium": amount_display(BRAND_SPECIALIST_PREMIUM_CENTS, currency, language),
             "test_mode": services.payments_in_test_mode(),
         },
     )
@@ -401,7 +404,7 @@ def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("journey:request", pk=pk)
     messages.success(request, _("Your request was cancelled."))
     if refund is not None:
-        amount = f"{refund.amount_cents / 100:.2f} {refund.payment.currency}"
+        amount = amount_display(refund.amount_cents, refund.payment.currency, get_language() or "en")
         if refund.status == refund.Status.SUCCEEDED:
             messages.success(request, _("Your payment of %(amount)s has been refunded.") % {"amount": amount})
         else:

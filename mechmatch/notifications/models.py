@@ -22,6 +22,8 @@ class Kind(models.TextChoices):
     AWAITING_CHOICE = "awaiting_choice", "Declined or lapsed: your choices"
     BROADCAST = "broadcast", "Sent to other mechanics"
     RECEIPT = "receipt", "Receipt"
+    REFUND = "refund", "Refund"
+    REFUND_OFFERED = "refund_offered", "Nobody accepted yet: a refund is offered"
     MECHANIC_AVAILABLE = "mechanic_available", "A mechanic is available"
 
 

@@ -5,6 +5,7 @@ wrap them with the greeting and the absolute link."""
 from __future__ import annotations
 
 from mechmatch.notifications.models import Kind
+from mechmatch.payments.money import amount_display
 
 # language -> kind -> (subject, body)
 TEXTS: dict[str, dict[str, tuple[str, str]]] = {
@@ -38,6 +39,16 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         Kind.RECEIPT: (
             "Your receipt: {amount}",
             "Thank you. We received {amount} for your session about your {vehicle}.",
+        ),
+        Kind.REFUND: (
+            "Refunded: {amount}",
+            "We refunded {amount} for your request about your {vehicle}. "
+            "It reaches your card in 5 to 10 business days.",
+        ),
+        Kind.REFUND_OFFERED: (
+            "Nobody has accepted yet: you can get a refund",
+            "No mechanic has accepted your request about your {vehicle} yet. "
+            "Keep waiting, or cancel it and get your {amount} back.",
         ),
         Kind.MECHANIC_AVAILABLE: (
             "A mechanic is available now",
@@ -79,6 +90,16 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Votre reçu : {amount}",
             "Merci. Nous avons reçu {amount} pour votre séance concernant votre véhicule {vehicle}.",
         ),
+        Kind.REFUND: (
+            "Remboursement : {amount}",
+            "Nous avons remboursé {amount} pour votre demande concernant votre véhicule {vehicle}. "
+            "Le montant apparaîtra sur votre carte d'ici 5 à 10 jours ouvrables.",
+        ),
+        Kind.REFUND_OFFERED: (
+            "Personne n'a encore accepté : vous pouvez être remboursé",
+            "Aucun mécanicien n'a encore accepté votre demande concernant votre véhicule {vehicle}. "
+            "Continuez d'attendre, ou annulez-la et récupérez vos {amount}.",
+        ),
         Kind.MECHANIC_AVAILABLE: (
             "Un mécanicien est disponible",
             "{mechanic_name} vient de commencer son quart et peut vous aider avec votre véhicule {vehicle}.",
@@ -106,7 +127,12 @@ class _Missing(dict[str, object]):
 
 
 def render(kind: str, context: dict[str, object], language: str) -> tuple[str, str]:
-    """(subject, body) for `kind` in `language`; a missing context value renders empty."""
+    """(subject, body) for `kind` in `language`; a missing context value renders empty.
+    A context with `amount_cents` (and `currency`) gets `amount` written for `language`."""
     subject, body = TEXTS[language_of(language)][kind]
     values = _Missing(context)
+    if "amount_cents" in context:
+        values["amount"] = amount_display(
+            int(str(context["amount_cents"])), str(context.get("currency") or "CAD"), language
+        )
     return subject.format_map(values), body.format_map(values)

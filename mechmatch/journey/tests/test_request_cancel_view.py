@@ -50,7 +50,7 @@ def test_cancelling_a_paid_request_nobody_accepted_refunds_it_and_says_so(custom
     response = customer_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Your request was cancelled.",
-        "Your payment of 29.00 CAD has been refunded.",
+        "Your payment of $29.00 has been refunded.",
     ]
     payment.refresh_from_db()
     assert payment.status == Payment.Status.REFUNDED
