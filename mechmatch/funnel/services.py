@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from mechmatch.funnel.models import FunnelEvent
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from mechmatch.dispatch.models import Consultation
+from mechmatch.funnel.models import FunnelEvent, PageLoad, SatisfactionAnswer
 
 
 def event_build(
@@ -29,3 +34,55 @@ def event_record(
 def event_record_many(events: Iterable[FunnelEvent]) -> None:
     """Record events made with `event_build` in one insert (the dispatcher's batches)."""
     FunnelEvent.objects.bulk_create(list(events))
+
+
+# A load time outside these bounds is a broken clock or a tab left in the background, not a
+# measurement: refused rather than stored.
+PAGE_LOAD_MAX_MS = 120_000
+
+
+def page_load_record(*, page: str, view_id: str, duration_ms: Any, user: Any = None) -> PageLoad | None:
+    """Stores one browser-measured load time per page view; a replay of the same view is
+    ignored (returns None). Bad input raises ValidationError naming the field."""
+    errors: dict[str, str] = {}
+    if page not in PageLoad.Page.values:
+        errors["page"] = "Unknown page."
+    try:
+        view = uuid.UUID(str(view_id))
+    except ValueError:
+        errors["view_id"] = "Not a page view id."
+    try:
+        duration = round(float(duration_ms))
+    except (TypeError, ValueError, OverflowError):
+        errors["duration_ms"] = "Not a number of milliseconds."
+    else:
+        if not 0 < duration <= PAGE_LOAD_MAX_MS:
+            errors["duration_ms"] = f"Must be between 1 and {PAGE_LOAD_MAX_MS} ms."
+    if errors:
+        raise ValidationError(errors)
+    user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            return PageLoad.objects.create(page=page, view_id=view, user_id=user_id, duration_ms=duration)
+    except IntegrityError:
+        return None
+
+
+def satisfaction_answer_record(*, user: Any, consultation_id: int, score: Any) -> SatisfactionAnswer:
+    """The customer's 0-10 answer for their own ended session, once."""
+    consultation = Consultation.objects.filter(pk=consultation_id, customer_id=user.pk).first()
+    if consultation is None:
+        raise ValidationError({"score": "Session not found."})
+    if consultation.status != Consultation.Status.ENDED:
+        raise ValidationError({"score": "You can answer once the session has ended."})
+    try:
+        value = int(score)
+    except (TypeError, ValueError):
+        raise ValidationError({"score": "Choose a number from 0 to 10."}) from None
+    if not 0 <= value <= 10:
+        raise ValidationError({"score": "Choose a number from 0 to 10."})
+    try:
+        with transaction.atomic():
+            return SatisfactionAnswer.objects.create(consultation=consultation, customer_id=user.pk, score=value)
+    except IntegrityError:
+        raise ValidationError({"score": "You have already answered for this session."}) from None

@@ -150,7 +150,7 @@ def preview_for_intake(*, intake: Intake) -> PreviewView:
             region=intake.region,
             prefer_local=intake.prefer_local,
         )
-        result = match_preview(query, customer_user=intake.user)
+        result = match_preview(query, customer_user=intake.user, event_properties={"intake_id": intake.pk})
     except ValidationError as exc:
         return PreviewView(result=None, error=" ".join(exc.messages))
     cards = [card_from_match(m, result.display) for m in result.matches]

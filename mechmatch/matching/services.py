@@ -7,6 +7,7 @@ what a customer previews is what dispatch routes and what the directory calls "b
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -284,10 +285,17 @@ def _specialists_first(ranked: list[ScoredMatch], criteria: MatchCriteria) -> li
 
 
 def match_preview(
-    query: MatchQuery, *, customer_user: User | None = None, policy: ScoringPolicy | None = None
+    query: MatchQuery,
+    *,
+    customer_user: User | None = None,
+    policy: ScoringPolicy | None = None,
+    event_properties: dict[str, Any] | None = None,
 ) -> PreviewResult:
     """The best mechanics for this concern, car and place, with why, and what to do when the
-    ideal match does not exist (no local mechanic, specialist far away, nobody online)."""
+    ideal match does not exist (no local mechanic, specialist far away, nobody online).
+    The `preview_shown` event carries the server's compute time (`compute_ms`) for the
+    dashboard's response-time figure."""
+    started = time.perf_counter()
     policy = policy or scoring_policy()
     criteria, location, keywords, ranked = _ranked(query, customer_user, policy)
     matches = _specialists_first(ranked, criteria)
@@ -315,6 +323,8 @@ def match_preview(
             mechanic_ids=[m.mechanic_id for m in top],
             keywords=keywords,
             policy=policy.name,
+            compute_ms=round((time.perf_counter() - started) * 1000, 1),
+            **(event_properties or {}),
         )
     return result
 
