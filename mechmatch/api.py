@@ -3,10 +3,14 @@ responses. Every error body has the shape of mechmatch.api_errors.ErrorOut."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -19,7 +23,33 @@ from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
 from mechmatch.payments.api import router as payments_router
 
-api = NinjaAPI(
+
+class MechmatchAPI(NinjaAPI):
+    """NinjaAPI whose 405 (a path served, a method not) has the one error shape too: ninja
+    answers it before any operation runs, so no exception handler sees it."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for url in urls:
+            if isinstance(url, URLPattern):
+                url.callback = _not_allowed_as_error(url.callback)
+        return urls
+
+
+def _not_allowed_as_error(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @functools.wraps(view)  # keeps ninja's csrf_exempt mark
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = error_response(request, 405, f"Method {request.method} not allowed here (allowed: {allowed}).")
+            response["Allow"] = allowed
+        return response
+
+    return wrapped
+
+
+api = MechmatchAPI(
     title="mechmatch API",
     version="1.0",
     description="Matching car owners in Canada and the US with remote mechanics.",

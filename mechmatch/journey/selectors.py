@@ -97,6 +97,17 @@ def intake_get(*, user: User, intake_id: int) -> Intake:
     return intake
 
 
+def request_of_customer(*, user: User, request_id: int) -> Any:
+    """The customer's own session request (the one dispatch lets them choose, cancel or write
+    on); anyone else's is a 404, as with intakes."""
+    from mechmatch.dispatch.selectors import request_owned_by
+
+    request = request_owned_by(user=user, request_id=request_id)
+    if request is None:
+        raise Http404("No such request")
+    return request
+
+
 def intake_form_initial(intake: Intake) -> dict[str, Any]:
     return {
         "saved_vehicle": intake.vehicle_id,

@@ -364,6 +364,7 @@ def request_live(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_choice(request: SignedInRequest, pk: int) -> HttpResponse:
+    selectors.request_of_customer(user=request.user, request_id=pk)  # 404 for anyone else's
     form = WaitingChoiceForm(request.POST)
     if form.is_valid():
         try:
@@ -381,6 +382,7 @@ def request_choice(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_message(request: SignedInRequest, pk: int) -> HttpResponse:
+    selectors.request_of_customer(user=request.user, request_id=pk)  # 404 for anyone else's
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -397,6 +399,7 @@ def request_message(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
+    selectors.request_of_customer(user=request.user, request_id=pk)  # 404 for anyone else's
     try:
         refund = booking.session_request_cancel(user=request.user, request_id=pk)
     except DispatchError as exc:

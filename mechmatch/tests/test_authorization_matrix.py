@@ -74,11 +74,9 @@ PAGES: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "app/mechanics/<int:mechanic_id>/favourite/": ("post", "mechanic", (302, 302, 302, 302, SIGN_IN)),
     "app/photos/<int:photo_id>/": ("get", "photo", (200, 404, 404, 404, SIGN_IN)),
     "app/requests/<int:pk>/": ("get", "request", (302, 404, 404, 404, SIGN_IN)),
-    # These three redirect everyone back to the request page (which answers outsiders 404);
-    # the service refuses outsiders, so nothing changes, but the status is not yet 404.
-    "app/requests/<int:pk>/cancel/": ("post", "request", (302, 302, 302, 302, SIGN_IN)),
-    "app/requests/<int:pk>/choice/": ("post", "request", (302, 302, 302, 302, SIGN_IN)),
-    "app/requests/<int:pk>/message/": ("post", "request", (302, 302, 302, 302, SIGN_IN)),
+    "app/requests/<int:pk>/cancel/": ("post", "request", (302, 404, 404, 404, SIGN_IN)),
+    "app/requests/<int:pk>/choice/": ("post", "request", (302, 404, 404, 404, SIGN_IN)),
+    "app/requests/<int:pk>/message/": ("post", "request", (302, 404, 404, 404, SIGN_IN)),
     "app/requests/<int:pk>/live/": ("get", "request", (200, 404, 404, 404, SIGN_IN)),
     "app/sessions/<int:pk>/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
     "app/sessions/<int:pk>/complete/": ("get", "consultation", (302, 404, 404, 404, SIGN_IN)),

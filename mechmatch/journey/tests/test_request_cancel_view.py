@@ -32,7 +32,8 @@ def test_once_a_mechanic_has_joined_cancelling_is_refused_with_a_notice(customer
 
 
 def test_nobody_else_can_cancel_a_request(outsider_client, waiting):
-    outsider_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
+    response = outsider_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
+    assert response.status_code == 404
     waiting.refresh_from_db()
     assert waiting.status == SessionRequest.Status.PENDING
 
