@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "mechmatch.journey",
     "mechmatch.serving",
     "mechmatch.notifications",
+    "mechmatch.scheduling",
 ]
 
 MIDDLEWARE = [
