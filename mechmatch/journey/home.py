@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 
 from mechmatch.journey import showcase
 
@@ -18,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home.html",
         {
-            "plans": showcase.plan_offers(),
+            "plans": showcase.plan_offers(country=city.country, language=get_language() or "en"),
             "cities": showcase.SAMPLE_CITIES,
             "city": city,
             "sample": showcase.mechanics_near(city),

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mechmatch.journey.selectors import MechanicCard, card_from_match
 from mechmatch.matching.services import mechanic_directory_list
-from mechmatch.payments.plans import PLANS, Plan, format_cents
+from mechmatch.payments.money import amount_display
+from mechmatch.payments.plans import PLANS, Plan
+from mechmatch.payments.services import CURRENCY_BY_COUNTRY
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +45,10 @@ class PlanOffer:
     price: str
 
 
-def plan_offers() -> list[PlanOffer]:
-    return [PlanOffer(plan=plan, price=format_cents(plan.amount_cents)) for plan in PLANS]
+def plan_offers(*, country: str, language: str) -> list[PlanOffer]:
+    """The plans at their prices in the visitor's currency (from the sampled city's country)."""
+    currency = CURRENCY_BY_COUNTRY.get(country, "CAD")
+    return [PlanOffer(plan=plan, price=amount_display(plan.amount_cents, currency, language)) for plan in PLANS]
 
 
 def sample_city(key: str | None) -> SampleCity:

@@ -31,14 +31,15 @@ def test_the_interface_switches_to_french():
 
 
 def test_the_home_page_lists_every_plan_with_its_price():
-    from mechmatch.payments.plans import PLANS, format_cents
+    from mechmatch.payments.money import amount_display
+    from mechmatch.payments.plans import PLANS
 
     body = Client().get("/").content.decode()
     assert "How it works" in body
     for plan in PLANS:
         assert f'data-plan="{plan.code}"' in body
         if not plan.is_free:
-            assert format_cents(plan.amount_cents) in body
+            assert amount_display(plan.amount_cents, "CAD", "en") in body
 
 
 def test_a_visitor_sees_mechanics_near_the_city_they_pick_without_private_fields():
@@ -115,3 +116,4 @@ def test_the_home_page_reads_in_french():
     assert "Comment ça marche" in body
     assert "Forfaits et prix" in body
     assert "Mécaniciens près de Montréal (Québec)" in body
+    assert "29,99\u00a0$" in body
