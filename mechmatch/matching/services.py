@@ -33,6 +33,7 @@ from mechmatch.core.ranking import (
     sort_key,
 )
 from mechmatch.core.taxonomy import SERVICE_SLUGS, label
+from mechmatch.core.text import fold
 from mechmatch.customers.models import CustomerProfile
 from mechmatch.customers.selectors import favourite_mechanic_ids
 from mechmatch.funnel.services import event_record
@@ -368,6 +369,11 @@ class DirectoryPage:
     has_next: bool
     display: dict[int, dict[str, Any]]
     location: Location | None
+    requested_brand: str | None = None
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.total // self.page_size))
 
 
 def mechanic_directory_list(
@@ -426,7 +432,7 @@ def mechanic_directory_list(
     if available_now:
         filters &= Q(is_on_shift=True)
     if q and q.strip():
-        filters &= Q(display_name__icontains=q.strip())
+        filters &= Q(search_name__contains=fold(q.strip()))
 
     criteria = MatchCriteria(
         requested_brand=canonical_brand,
@@ -442,12 +448,17 @@ def mechanic_directory_list(
 
     if location is not None and max_distance_km is not None:
         items, total = _directory_within(filters, location, max_distance_km, sort, offset, page_size, criteria, policy)
-    elif location is not None and sort in ("best", "distance"):
-        # No radius: the same widening search as the preview decides who is "around".
+    elif location is not None:
+        # No radius: the same widening search as the preview decides who is "around", for
+        # every sort, so sorting by rating or experience never jumps to the whole continent.
         candidates = mechanic_candidates_near(lat=location.lat, lon=location.lon, extra=filters)
         scored = [score(c, criteria, policy, explain=False) for c in candidates]
         if sort == "distance":
             scored.sort(key=lambda m: (m.distance_km if m.distance_km is not None else math.inf, m.mechanic_id))
+        elif sort == "rating":
+            scored.sort(key=lambda m: (-m.candidate.rating, -m.candidate.review_count, m.mechanic_id))
+        elif sort == "experience":
+            scored.sort(key=lambda m: (-m.candidate.years_experience, m.mechanic_id))
         else:
             scored.sort(key=sort_key)
         total = len(scored)
@@ -475,6 +486,7 @@ def mechanic_directory_list(
             (m.mechanic_id for m in items), origin_precision=location.precision if location else None
         ),
         location=location,
+        requested_brand=canonical_brand,
     )
 
 

@@ -25,7 +25,7 @@ from mechmatch.core.geo import PostalArea, postal_areas, timezone_for
 from mechmatch.core.taxonomy import SERVICES
 from mechmatch.customers.models import CustomerProfile, Vehicle
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService, Review, Workshop
-from mechmatch.mechanics.services import profile_completion_compute
+from mechmatch.mechanics.services import mechanic_search_name, profile_completion_compute
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_DOMAIN = "demo.mechmatch.test"
@@ -363,6 +363,7 @@ class DemoSeeder:
         )
         row = {
             "display_name": name,
+            "search_name": mechanic_search_name(name),
             "photo": self.avatar_names[i % len(self.avatar_names)]
             if self.avatar_names and self.review_rng.random() < PHOTO_SHARE
             else "",

@@ -19,6 +19,7 @@ from mechmatch.core.brands import normalize_brand
 from mechmatch.core.geo import timezone_for
 from mechmatch.core.postal import normalize_region
 from mechmatch.core.taxonomy import SERVICE_SLUGS
+from mechmatch.core.text import fold
 from mechmatch.geography.services import location_clean
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService, Review
 from mechmatch.uploads import image_upload_clean
@@ -112,6 +113,7 @@ def mechanic_apply(
     mechanic = Mechanic(
         user=user,
         display_name=display_name.strip()[:120],
+        search_name=mechanic_search_name(display_name.strip()[:120]),
         bio=bio.strip(),
         years_experience=max(0, min(int(years_experience or 0), 70)),
         brand_specializations=_clean_brands(brand_specializations or []),
@@ -126,6 +128,11 @@ def mechanic_apply(
     mechanic.save()
     _sync_index_rows(mechanic)
     return mechanic
+
+
+def mechanic_search_name(display_name: str) -> str:
+    """What a name search compares against: the name folded like every other text we match."""
+    return fold(display_name)[:120]
 
 
 @transaction.atomic
@@ -151,6 +158,7 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
         if not name:
             raise ValidationError({"display_name": "Enter the name customers will see."})
         mechanic.display_name = name[:120]
+        mechanic.search_name = mechanic_search_name(mechanic.display_name)
     if "bio" in changes:
         mechanic.bio = str(changes["bio"]).strip()[:2000]
     if "timezone" in changes:
