@@ -17,10 +17,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from mechmatch.accounts.api import router as accounts_router
 from mechmatch.api_errors import NON_FIELD, error_body, field_errors
+from mechmatch.customers.api import router as customers_router
 from mechmatch.dispatch.api import router as dispatch_router
 from mechmatch.dispatch.services import DispatchError, Forbidden, NotFound
+from mechmatch.journey.api import router as journey_router
 from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
+from mechmatch.mechanics.services import AlreadyRated
+from mechmatch.notifications.api import router as notifications_router
 from mechmatch.payments.api import router as payments_router
 
 
@@ -77,6 +81,12 @@ def service_validation_error(request: HttpRequest, exc: ValidationError) -> Http
     return error_response(request, 400, None, field_errors(exc))
 
 
+@api.exception_handler(AlreadyRated)
+def already_rated(request: HttpRequest, exc: AlreadyRated) -> HttpResponse:
+    """A second rating of one session is a conflict, however close the two were."""
+    return error_response(request, 409, None, field_errors(exc))
+
+
 @api.exception_handler(NinjaValidationError)
 def schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
@@ -109,3 +119,6 @@ api.add_router("/", mechanics_router)
 api.add_router("/", matching_router)
 api.add_router("/", dispatch_router)
 api.add_router("/", payments_router)
+api.add_router("/", customers_router)
+api.add_router("/", journey_router)
+api.add_router("/", notifications_router)
