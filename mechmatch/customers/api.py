@@ -46,14 +46,14 @@ class FavouriteOut(Schema):
     addedAt: dt.datetime
 
 
-class VehicleIn(StrictIn):
+class SavedVehicleIn(StrictIn):
     year: int = Field(..., ge=1950, le=_YEAR_MAX)
     make: str = Field(..., min_length=1, max_length=40)
     model: str = Field(..., min_length=1, max_length=60)
     vin: str = Field(default="", max_length=17)
 
 
-class VehiclePatchIn(StrictIn):
+class SavedVehiclePatchIn(StrictIn):
     year: int | None = Field(default=None, ge=1950, le=_YEAR_MAX)
     make: str | None = Field(default=None, min_length=1, max_length=40)
     model: str | None = Field(default=None, min_length=1, max_length=60)
@@ -143,13 +143,13 @@ def vehicles(request: SignedInRequest) -> list[dict[str, Any]]:
     response={201: SavedVehicleOut, **error_responses(400, 401, 422)},
     summary="Save a vehicle (the same year, make and model again answers the saved one)",
 )
-def vehicle_create(request: SignedInRequest, payload: VehicleIn) -> tuple[int, dict[str, Any]]:
+def vehicle_create(request: SignedInRequest, payload: SavedVehicleIn) -> tuple[int, dict[str, Any]]:
     vehicle = vehicle_add(customer=customer_profile_for(request.user), **payload.dict())
     return 201, _vehicle_out(vehicle)
 
 
 @router.patch("/vehicles/{vehicle_id}", response={200: SavedVehicleOut, **error_responses(400, 401, 404, 422)})
-def vehicle_edit(request: SignedInRequest, vehicle_id: int, payload: VehiclePatchIn) -> dict[str, Any]:
+def vehicle_edit(request: SignedInRequest, vehicle_id: int, payload: SavedVehiclePatchIn) -> dict[str, Any]:
     vehicle = _own_vehicle(request, vehicle_id)
     return _vehicle_out(vehicle_update(vehicle=vehicle, **payload.dict(exclude_unset=True)))
 

@@ -94,11 +94,11 @@ class RatingOut(Schema):
     createdAt: datetime
 
 
-class MessageIn(StrictIn):
+class ChatMessageIn(StrictIn):
     body: str = Field(..., min_length=1, max_length=1000)
 
 
-class MessageOut(Schema):
+class ChatMessageOut(Schema):
     id: int
     consultationId: int
     senderId: int
@@ -107,7 +107,7 @@ class MessageOut(Schema):
     createdAt: datetime
 
 
-class RemovedOut(Schema):
+class PhotoRemovedOut(Schema):
     removed: bool
 
 
@@ -209,7 +209,7 @@ def intake_photo_upload(
 
 @router.delete(
     "/intakes/{intake_id}/photos/{photo_id}",
-    response={200: RemovedOut, **error_responses(401, 404, 422)},
+    response={200: PhotoRemovedOut, **error_responses(401, 404, 422)},
 )
 def intake_photo_delete(request: SignedInRequest, intake_id: int, photo_id: int) -> dict[str, Any]:
     intake = selectors.intake_get(user=request.user, intake_id=intake_id)
@@ -267,7 +267,7 @@ def consultation_rate(request: SignedInRequest, consultation_id: int, payload: R
 
 @router.get(
     "/consultations/{consultation_id}/messages",
-    response={200: list[MessageOut], **error_responses(401, 404, 422)},
+    response={200: list[ChatMessageOut], **error_responses(401, 404, 422)},
     summary="The session's chat after a message id (its customer and its mechanic)",
 )
 def chat_list(request: SignedInRequest, consultation_id: int, after: int = 0) -> list[dict[str, Any]]:
@@ -279,11 +279,11 @@ def chat_list(request: SignedInRequest, consultation_id: int, after: int = 0) ->
 
 @router.post(
     "/consultations/{consultation_id}/messages",
-    response={201: MessageOut, **error_responses(400, 401, 404, 422, 429)},
+    response={201: ChatMessageOut, **error_responses(400, 401, 404, 422, 429)},
     throttle=RateLimit("chat"),
     summary="Send a chat message (400 once the session has ended)",
 )
-def chat_send(request: SignedInRequest, consultation_id: int, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+def chat_send(request: SignedInRequest, consultation_id: int, payload: ChatMessageIn) -> tuple[int, dict[str, Any]]:
     consultation = selectors.consultation_of_participant(user=request.user, consultation_id=consultation_id)
     message = services.chat_send(user=request.user, consultation_id=consultation_id, body=payload.body)
     return 201, _message_out(message, consultation)
