@@ -60,8 +60,11 @@ api = MechmatchAPI(
     urls_namespace="api",
 )
 
-# Where in a request ninja found a bad value; the client knows that from the field's name.
-_PARAMETER_SOURCES = ("body", "payload", "query", "path")
+# Where in a request ninja found a bad value (the first part of an error's location; a body's
+# schema parameter, `payload`, comes next); the client knows that from the field's name. Only
+# those leading parts go: a field may itself be called `body` (a chat message's text).
+_PARAMETER_SOURCES = ("body", "query", "path", "file", "form", "header", "cookie")
+_BODY_PARAMETER = "payload"
 
 # The one place dispatch's refusals become statuses: the nearest class in the exception's
 # MRO decides, so a new subclass answers 409 until it is given a status of its own here.
@@ -91,7 +94,11 @@ def already_rated(request: HttpRequest, exc: AlreadyRated) -> HttpResponse:
 def schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", []) if part not in _PARAMETER_SOURCES]
+        location = [str(part) for part in error.get("loc", [])]
+        if location[:1] and location[0] in _PARAMETER_SOURCES:
+            location = location[1:]
+        if location[:1] == [_BODY_PARAMETER]:
+            location = location[1:]
         errors.append((".".join(location) or NON_FIELD, str(error.get("msg", "Invalid value"))))
     return error_response(request, 422, None, errors)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
 from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
@@ -104,12 +104,12 @@ def favourites(request: SignedInRequest) -> list[dict[str, Any]]:
     response={201: FavouriteOut, **error_responses(400, 401, 422)},
     summary="Add a mechanic to my favourites (again is harmless)",
 )
-def favourite_create(request: SignedInRequest, payload: FavouriteIn) -> tuple[int, dict[str, Any]]:
+def favourite_create(request: SignedInRequest, payload: FavouriteIn) -> Status:
     try:
         favourite = favourite_add_for(user=request.user, mechanic_id=payload.mechanicId)
     except ValidationError as exc:
         raise fields_renamed(exc, _FAVOURITE_FIELDS) from exc
-    return 201, _favourite_out(favourite)
+    return Status(201, _favourite_out(favourite))
 
 
 @router.delete(
@@ -143,9 +143,9 @@ def vehicles(request: SignedInRequest) -> list[dict[str, Any]]:
     response={201: SavedVehicleOut, **error_responses(400, 401, 422)},
     summary="Save a vehicle (the same year, make and model again answers the saved one)",
 )
-def vehicle_create(request: SignedInRequest, payload: SavedVehicleIn) -> tuple[int, dict[str, Any]]:
+def vehicle_create(request: SignedInRequest, payload: SavedVehicleIn) -> Status:
     vehicle = vehicle_add(customer=customer_profile_for(request.user), **payload.dict())
-    return 201, _vehicle_out(vehicle)
+    return Status(201, _vehicle_out(vehicle))
 
 
 @router.patch("/vehicles/{vehicle_id}", response={200: SavedVehicleOut, **error_responses(400, 401, 404, 422)})

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import JsonValue
 
@@ -201,10 +201,10 @@ def intake_photo_upload(
     request: SignedInRequest,
     intake_id: int,
     photo: UploadedFile = File(...),  # noqa: B008
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     intake = selectors.intake_get(user=request.user, intake_id=intake_id)
     # Decoded and stored outside any transaction; only the row insert writes.
-    return 201, _photo_out(services.intake_photo_add(intake=intake, upload=photo))
+    return Status(201, _photo_out(services.intake_photo_add(intake=intake, upload=photo)))
 
 
 @router.delete(
@@ -236,9 +236,9 @@ def history(request: SignedInRequest) -> list[dict[str, Any]]:
         "(POST /api/checkouts), accept the waiver, then send its fields to POST /api/session-requests."
     ),
 )
-def rebook(request: SignedInRequest, consultation_id: int) -> tuple[int, dict[str, Any]]:
+def rebook(request: SignedInRequest, consultation_id: int) -> Status:
     selectors.completion_context(user=request.user, consultation_id=consultation_id)  # 404 unless the customer's
-    return 201, _intake_out(services.rebook_start(user=request.user, consultation_id=consultation_id))
+    return Status(201, _intake_out(services.rebook_start(user=request.user, consultation_id=consultation_id)))
 
 
 # --------------------------------------------------------------------------- rating
@@ -249,17 +249,20 @@ def rebook(request: SignedInRequest, consultation_id: int) -> tuple[int, dict[st
     response={201: RatingOut, **error_responses(400, 401, 404, 409, 422)},
     summary="Rate a finished session (once: 409 afterwards)",
 )
-def consultation_rate(request: SignedInRequest, consultation_id: int, payload: RatingIn) -> tuple[int, dict[str, Any]]:
+def consultation_rate(request: SignedInRequest, consultation_id: int, payload: RatingIn) -> Status:
     selectors.completion_context(user=request.user, consultation_id=consultation_id)  # 404 unless the customer's
     review: Review = services.session_rate(
         user=request.user, consultation_id=consultation_id, rating=payload.rating, comment=payload.comment
     )
-    return 201, {
-        "consultationId": consultation_id,
-        "rating": review.rating,
-        "comment": review.comment,
-        "createdAt": review.created_at,
-    }
+    return Status(
+        201,
+        {
+            "consultationId": consultation_id,
+            "rating": review.rating,
+            "comment": review.comment,
+            "createdAt": review.created_at,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- chat
@@ -283,7 +286,7 @@ def chat_list(request: SignedInRequest, consultation_id: int, after: int = 0) ->
     throttle=RateLimit("chat"),
     summary="Send a chat message (400 once the session has ended)",
 )
-def chat_send(request: SignedInRequest, consultation_id: int, payload: ChatMessageIn) -> tuple[int, dict[str, Any]]:
+def chat_send(request: SignedInRequest, consultation_id: int, payload: ChatMessageIn) -> Status:
     consultation = selectors.consultation_of_participant(user=request.user, consultation_id=consultation_id)
     message = services.chat_send(user=request.user, consultation_id=consultation_id, body=payload.body)
-    return 201, _message_out(message, consultation)
+    return Status(201, _message_out(message, consultation))
