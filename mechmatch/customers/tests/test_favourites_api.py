@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -12,7 +14,7 @@ from mechmatch.testing import make_mechanic
 pytestmark = pytest.mark.django_db
 
 
-def _add(client: Client, body: object) -> object:
+def _add(client: Client, body: object) -> Any:
     return client.post("/api/favourites", body, content_type="application/json")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 CIVIC = {"year": 2018, "make": "honda", "model": " Civic ", "vin": ""}
 
 
-def _create(client: Client, body: object) -> object:
+def _create(client: Client, body: object) -> Any:
     return client.post("/api/vehicles", body, content_type="application/json")
 
 

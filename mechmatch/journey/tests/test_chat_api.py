@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -12,7 +14,7 @@ from mechmatch.journey.services import session_end
 pytestmark = pytest.mark.django_db
 
 
-def _send(client: Client, consultation_id: int, body: object) -> object:
+def _send(client: Client, consultation_id: int, body: object) -> Any:
     return client.post(f"/api/consultations/{consultation_id}/messages", body, content_type="application/json")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -11,7 +13,7 @@ from mechmatch.mechanics.models import Review
 pytestmark = pytest.mark.django_db
 
 
-def _rate(client: Client, consultation_id: int, body: object) -> object:
+def _rate(client: Client, consultation_id: int, body: object) -> Any:
     return client.post(f"/api/consultations/{consultation_id}/rating", body, content_type="application/json")
 
 
