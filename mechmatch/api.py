@@ -17,10 +17,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from mechmatch.accounts.api import router as accounts_router
 from mechmatch.api_errors import NON_FIELD, error_body, field_errors
+from mechmatch.customers.api import router as customers_router
 from mechmatch.dispatch.api import router as dispatch_router
 from mechmatch.dispatch.services import DispatchError, Forbidden, NotFound
+from mechmatch.journey.api import router as journey_router
 from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
+from mechmatch.mechanics.services import AlreadyRated
+from mechmatch.notifications.api import router as notifications_router
 from mechmatch.payments.api import router as payments_router
 
 
@@ -56,8 +60,11 @@ api = MechmatchAPI(
     urls_namespace="api",
 )
 
-# Where in a request ninja found a bad value; the client knows that from the field's name.
-_PARAMETER_SOURCES = ("body", "payload", "query", "path")
+# Where in a request ninja found a bad value (the first part of an error's location; a body's
+# schema parameter, `payload`, comes next); the client knows that from the field's name. Only
+# those leading parts go: a field may itself be called `body` (a chat message's text).
+_PARAMETER_SOURCES = ("body", "query", "path", "file", "form", "header", "cookie")
+_BODY_PARAMETER = "payload"
 
 # The one place dispatch's refusals become statuses: the nearest class in the exception's
 # MRO decides, so a new subclass answers 409 until it is given a status of its own here.
@@ -77,11 +84,21 @@ def service_validation_error(request: HttpRequest, exc: ValidationError) -> Http
     return error_response(request, 400, None, field_errors(exc))
 
 
+@api.exception_handler(AlreadyRated)
+def already_rated(request: HttpRequest, exc: AlreadyRated) -> HttpResponse:
+    """A second rating of one session is a conflict, however close the two were."""
+    return error_response(request, 409, None, field_errors(exc))
+
+
 @api.exception_handler(NinjaValidationError)
 def schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", []) if part not in _PARAMETER_SOURCES]
+        location = [str(part) for part in error.get("loc", [])]
+        if location[:1] and location[0] in _PARAMETER_SOURCES:
+            location = location[1:]
+        if location[:1] == [_BODY_PARAMETER]:
+            location = location[1:]
         errors.append((".".join(location) or NON_FIELD, str(error.get("msg", "Invalid value"))))
     return error_response(request, 422, None, errors)
 
@@ -109,3 +126,6 @@ api.add_router("/", mechanics_router)
 api.add_router("/", matching_router)
 api.add_router("/", dispatch_router)
 api.add_router("/", payments_router)
+api.add_router("/", customers_router)
+api.add_router("/", journey_router)
+api.add_router("/", notifications_router)

@@ -399,6 +399,11 @@ def _consultation_for(*, user: User, consultation_id: int) -> Any:
     return consultation
 
 
+def consultation_of_participant(*, user: User, consultation_id: int) -> Any:
+    """The session if the user is its customer or its mechanic; a 404 for anyone else."""
+    return _consultation_for(user=user, consultation_id=consultation_id)
+
+
 def chat_messages(*, consultation: Any, after: int = 0) -> list:
     from mechmatch.journey.models import ChatMessage
 

@@ -19,7 +19,7 @@ from django.db.models import Q
 from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
 from mechmatch.customers.models import Vehicle
-from mechmatch.customers.services import customer_profile_for, favourite_add, vehicle_add, vehicle_clean
+from mechmatch.customers.services import customer_profile_for, vehicle_add, vehicle_clean
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation, SessionRequest
 from mechmatch.dispatch.selectors import request_owned_by
@@ -94,6 +94,8 @@ def intake_save_draft(*, intake: Intake, data: dict[str, Any], vehicle: Vehicle 
 def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
     """Decodes and stores the photo outside any transaction (see core.images): only the
     row insert at the end writes to the database. Callers must not wrap it in one."""
+    if intake.session_request_id:
+        raise ValidationError({"photos": "This request has already been sent."})
     if intake.photos.count() >= MAX_PHOTOS_PER_INTAKE:
         raise ValidationError({"photos": f"At most {MAX_PHOTOS_PER_INTAKE} photos per request."})
     content, content_type = image_upload_clean(
@@ -105,11 +107,14 @@ def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
     return photo
 
 
-def intake_photo_remove(*, intake: Intake, photo_id: int) -> None:
+def intake_photo_remove(*, intake: Intake, photo_id: int) -> bool:
+    """Deletes one of the intake's photos and its file; False when it has no such photo."""
     photo = intake.photos.filter(pk=photo_id).first()
-    if photo is not None:
-        photo.image.delete(save=False)
-        photo.delete()
+    if photo is None:
+        return False
+    photo.image.delete(save=False)
+    photo.delete()
+    return True
 
 
 def intake_submit(
@@ -273,17 +278,6 @@ def payments_in_test_mode() -> bool:
 
 def waiver_version() -> str:
     return settings.WAIVER_VERSION
-
-
-def favourite_add_for(*, user: User, mechanic_id: int, consultation_id: int | None = None) -> None:
-    mechanic = Mechanic.objects.filter(pk=mechanic_id).first()
-    if mechanic is None or not mechanic.is_eligible:
-        raise ValidationError({"mechanic_id": "That mechanic is not available."})
-    profile = customer_profile_for(user)
-    already = profile.favourites.filter(mechanic=mechanic).exists()
-    favourite_add(customer=profile, mechanic=mechanic)
-    if not already:
-        event_record("favourite_added", user=user, mechanic_id=mechanic.pk, consultation_id=consultation_id)
 
 
 # ---------------------------------------------------------------- the request (dispatch)

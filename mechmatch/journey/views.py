@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mechmatch.accounts.auth import SignedInRequest
+from mechmatch.customers.services import favourite_add_for
 from mechmatch.dispatch.services import DispatchError
 from mechmatch.forms import form_errors_add
 from mechmatch.journey import booking, selectors, services
@@ -246,7 +247,7 @@ def mechanic_choose(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
 @require_POST
 def mechanic_favourite(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
     try:
-        services.favourite_add_for(user=request.user, mechanic_id=mechanic_id)
+        favourite_add_for(user=request.user, mechanic_id=mechanic_id)
     except ValidationError as exc:
         # A mechanic who cannot take sessions has no public profile either: same 404.
         raise Http404("No such mechanic") from exc
@@ -474,7 +475,7 @@ def session_favourite(request: SignedInRequest, pk: int) -> HttpResponse:
     if not context["is_customer"]:
         raise Http404("Customers only")
     try:
-        services.favourite_add_for(user=request.user, mechanic_id=context["mechanic"].pk, consultation_id=pk)
+        favourite_add_for(user=request.user, mechanic_id=context["mechanic"].pk, consultation_id=pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -13,11 +13,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from mechmatch.accounts.services import token_create
+from mechmatch.customers.services import favourite_add, vehicle_add
 from mechmatch.dispatch.models import Offer
 from mechmatch.dispatch.services import offer_accept
 from mechmatch.journey.services import intake_current, intake_photo_add
 from mechmatch.journey.tests.conftest import book, photo_upload
+from mechmatch.notifications.services import notification_enqueue
 from mechmatch.payments.models import Payment
+from mechmatch.payments.services import payment_start
 from mechmatch.testing import make_mechanic
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +55,36 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {
     ),
     ("delete", "/api/auth/tokens/{token_id}"): ("/api/auth/tokens/{token}", (200, 404, 404, 404, 401)),
     ("get", "/api/checkouts/{payment_id}"): ("/api/checkouts/{payment}", (200, 404, 404, 404, 401)),
+    ("post", "/api/checkouts/{payment_id}/settle"): ("/api/checkouts/{test_payment}/settle", (200, 404, 404, 404, 401)),
+    ("delete", "/api/favourites/{mechanic_id}"): ("/api/favourites/{mechanic}", (200, 404, 404, 404, 401)),
+    ("patch", "/api/vehicles/{vehicle_id}"): ("/api/vehicles/{vehicle}", (200, 404, 404, 404, 401)),
+    ("delete", "/api/vehicles/{vehicle_id}"): ("/api/vehicles/{vehicle}", (200, 404, 404, 404, 401)),
+    ("post", "/api/intakes/{intake_id}/photos"): ("/api/intakes/{intake}/photos", (201, 404, 404, 404, 401)),
+    ("delete", "/api/intakes/{intake_id}/photos/{photo_id}"): (
+        "/api/intakes/{intake}/photos/{photo}",
+        (200, 404, 404, 404, 401),
+    ),
+    ("post", "/api/history/{consultation_id}/rebook"): (
+        "/api/history/{consultation}/rebook",
+        (201, 404, 404, 404, 401),
+    ),
+    # The session is still on: its customer may not rate it yet (400); nobody else may at all.
+    ("post", "/api/consultations/{consultation_id}/rating"): (
+        "/api/consultations/{consultation}/rating",
+        (400, 404, 404, 404, 401),
+    ),
+    ("get", "/api/consultations/{consultation_id}/messages"): (
+        "/api/consultations/{consultation}/messages",
+        (200, 404, 404, 200, 401),
+    ),
+    ("post", "/api/consultations/{consultation_id}/messages"): (
+        "/api/consultations/{consultation}/messages",
+        (201, 404, 404, 201, 401),
+    ),
+    ("post", "/api/notifications/{notification_id}/read"): (
+        "/api/notifications/{notification}/read",
+        (200, 404, 404, 404, 401),
+    ),
 }
 
 
@@ -97,6 +130,13 @@ PUBLIC_PAGES = {"media/mechanics/<str:filename>"}
 # A valid body where the route needs one, so the answer is about who asks, not what.
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/session-requests/{request_id}/choice"): {"choice": "wait_longer"},
+    ("post", "/api/checkouts/{payment_id}/settle"): {"outcome": "pay"},
+    ("post", "/api/consultations/{consultation_id}/rating"): {"rating": 5},
+    ("post", "/api/consultations/{consultation_id}/messages"): {"body": "Hello"},
+}
+# Routes whose body is a multipart form (a fresh file each time: an upload is read once).
+MULTIPART: dict[tuple[str, str], Any] = {
+    ("post", "/api/intakes/{intake_id}/photos"): lambda: {"photo": photo_upload()},
 }
 
 
@@ -131,16 +171,25 @@ def world(customer, settings, tmp_path) -> dict[str, Any]:
     intake = intake_current(user=customer.user)
     photo = intake_photo_add(intake=intake, upload=photo_upload())
     token, _ = token_create(user=customer.user, name="the owner's phone")
+    favourite_add(customer=customer, mechanic=offered)
+    test_payment, _ = payment_start(
+        user=customer.user, reference="matrix", plan_code="standard", return_path="/", cancel_path="/"
+    )
+    vehicle = vehicle_add(customer=customer, year=2015, make="Mazda", model="3")
+    notification = notification_enqueue(user=customer.user, kind="accepted", context={}, dedupe_key="matrix")
     return {
         "ids": {
             "mechanic": offered.pk,
             "request": request.pk,
             "offer": offer.pk,
             "consultation": consultation.pk,
-            "payment": Payment.objects.get(user=customer.user).pk,
+            "payment": Payment.objects.get(user=customer.user, plan_code="free").pk,
             "intake": intake.pk,
             "photo": photo.pk,
             "token": token.pk,
+            "vehicle": vehicle.pk,
+            "test_payment": test_payment.pk,
+            "notification": notification.pk if notification else 0,
         },
         "users": {
             "owner": customer.user,
@@ -189,7 +238,10 @@ def test_each_role_gets_its_status_from_each_api_route(world, outsider, route, r
     users = {**world["users"], "other_customer": outsider}
     path, statuses = MATRIX[route]
     client = _api_client(users[role])
-    response = getattr(client, route[0])(
-        path.format(**world["ids"]), BODIES.get(route, {}), content_type="application/json"
-    )
+    if route in MULTIPART:
+        response = getattr(client, route[0])(path.format(**world["ids"]), MULTIPART[route]())
+    else:
+        response = getattr(client, route[0])(
+            path.format(**world["ids"]), BODIES.get(route, {}), content_type="application/json"
+        )
     assert response.status_code == statuses[ROLES.index(role)], response.content
