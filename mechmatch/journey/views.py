@@ -35,7 +35,7 @@ from mechmatch.matching.selectors import mechanic_public_profile
 from mechmatch.mechanics.services import AlreadyRated
 from mechmatch.payments.money import amount_display
 from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, plan_get, plan_price_cents
-from mechmatch.payments.selectors import payment_latest
+from mechmatch.payments.selectors import payment_history, payment_latest
 from mechmatch.payments.services import CURRENCY_BY_COUNTRY
 from mechmatch.throttles import client_address
 
@@ -519,7 +519,11 @@ def report(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 def history(request: SignedInRequest) -> HttpResponse:
-    return render(request, "journey/history.html", {"sessions": selectors.history_for(user=request.user)})
+    return render(
+        request,
+        "journey/history.html",
+        {"sessions": selectors.history_for(user=request.user), "payments": payment_history(user=request.user)},
+    )
 
 
 @login_required

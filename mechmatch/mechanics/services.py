@@ -18,7 +18,7 @@ from mechmatch.accounts.services import user_create
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.geo import timezone_for
 from mechmatch.core.postal import normalize_region
-from mechmatch.core.taxonomy import SERVICE_SLUGS
+from mechmatch.core.taxonomy import is_valid_slug
 from mechmatch.core.text import fold
 from mechmatch.geography.services import location_clean
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService, Review
@@ -58,7 +58,8 @@ def _clean_brands(raw: list[str]) -> list[str]:
 
 
 def _clean_services(raw: list[str]) -> list[str]:
-    unknown = [slug for slug in raw or [] if slug not in SERVICE_SLUGS]
+    """Slugs from the taxonomy (core/taxonomy), deduplicated, in the order given."""
+    unknown = [slug for slug in raw or [] if not is_valid_slug(slug)]
     if unknown:
         raise ValidationError({"service_specialities": f"Unknown service: {str(unknown[0])[:40]!r}."})
     return list(dict.fromkeys(raw or []))

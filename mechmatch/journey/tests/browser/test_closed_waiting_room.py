@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from playwright.sync_api import expect
 
 from mechmatch.dispatch.models import Consultation
@@ -58,9 +59,11 @@ def test_a_customer_who_closed_the_waiting_room_is_told_of_the_accept_with_a_wor
     accepted = [m for m in mail.outbox if "accepted: join your session" in m.subject]
     assert len(accepted) == 1 and accepted[0].to == ["casey.closed@example.test"]
     assert Notification.objects.get(user__email="casey.closed@example.test", kind=Kind.ACCEPTED).status == "sent"
-    link = re.search(r"^Open: (\S+)$", accepted[0].body, re.M)
+    link = re.search(r"^Open: (\S+)$", str(accepted[0].body), re.M)
     assert link is not None and link.group(1) == live_server.url + session_path
-    html = next(content for content, mimetype in accepted[0].alternatives if mimetype == "text/html")
+    message = accepted[0]
+    assert isinstance(message, EmailMultiAlternatives)
+    html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
     assert f'href="{live_server.url}{session_path}"' in str(html)
 
     # The customer comes back later: the header counts the unread notices, the inbox holds
