@@ -133,3 +133,33 @@ def booking_of_customer(user: User, booking_id: int) -> Booking:
     if booking is None:
         raise NotFound("No such booking.")
     return booking
+
+
+ANY_MECHANICS = 30  # how many mechanics' weeks make up "any matching mechanic"'s slots
+
+
+def any_free_slots(*, plan_code: str, now: datetime | None = None, limit: int = 60) -> list[datetime]:
+    """Times at which at least one eligible mechanic with a week is free ("any matching
+    mechanic": the request goes to the best-matched mechanics at its start)."""
+    mechanics = (
+        Mechanic.objects.filter(
+            application_status=Mechanic.ApplicationStatus.APPROVED,
+            account_status=Mechanic.AccountStatus.ACTIVE,
+            availability_rules__isnull=False,
+        )
+        .distinct()
+        .order_by("-rating_average", "pk")[:ANY_MECHANICS]
+    )
+    union: set[datetime] = set()
+    for mechanic in mechanics:
+        union.update(mechanic_free_slots(mechanic, plan_code=plan_code, now=now, limit=limit))
+    return sorted(union)[:limit]
+
+
+def slots_by_day(slots: list[datetime], tz_name: str) -> list[tuple[datetime, list[datetime]]]:
+    """Slots grouped by the viewer's local day: (the day's first slot, the day's slots)."""
+    tz = core_slots.zone(tz_name)
+    days: dict[object, list[datetime]] = {}
+    for slot in slots:
+        days.setdefault(slot.astimezone(tz).date(), []).append(slot)
+    return [(group[0], group) for group in days.values()]

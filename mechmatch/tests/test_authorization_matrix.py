@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from mechmatch.accounts.services import token_create
 from mechmatch.dispatch.models import Offer
@@ -18,6 +19,8 @@ from mechmatch.dispatch.services import offer_accept
 from mechmatch.journey.services import intake_current, intake_photo_add
 from mechmatch.journey.tests.conftest import book, photo_upload
 from mechmatch.payments.models import Payment
+from mechmatch.scheduling.testing import make_booking, make_week
+from mechmatch.scheduling.tests.conftest import slot_after
 from mechmatch.testing import make_mechanic
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +94,11 @@ PAGES: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "mechanic/session/<int:consultation_id>/end/": ("post", "consultation", (404, 404, 404, 302, SIGN_IN)),
     "payments/return/<int:pk>/": ("get", "payment", (302, 404, 404, 404, SIGN_IN)),
     "payments/test/<int:pk>/": ("get", "payment", (302, 404, 404, 404, SIGN_IN)),
+    # Only the customer changes a booking; the booked mechanic sees it on their schedule page.
+    "schedule/bookings/<int:pk>/cancel/": ("get", "booking", (200, 404, 404, 404, SIGN_IN)),
+    "schedule/bookings/<int:pk>/reschedule/": ("get", "booking", (200, 404, 404, 404, SIGN_IN)),
+    "schedule/intake/<int:pk>/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
+    "schedule/intake/<int:pk>/confirm/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
 }
 # Public files named by a random file name, not an object id of anyone's.
 PUBLIC_PAGES = {"media/mechanics/<str:filename>"}
@@ -133,16 +141,20 @@ def world(customer, settings, tmp_path) -> dict[str, Any]:
     intake = intake_current(user=customer.user)
     photo = intake_photo_add(intake=intake, upload=photo_upload())
     token, _ = token_create(user=customer.user, name="the owner's phone")
+    payment = Payment.objects.get(user=customer.user)
+    make_week(offered)
+    booking = make_booking(customer.user, offered, slot_after(offered, hours=30), now=timezone.now())
     return {
         "ids": {
             "mechanic": offered.pk,
             "request": request.pk,
             "offer": offer.pk,
             "consultation": consultation.pk,
-            "payment": Payment.objects.get(user=customer.user).pk,
+            "payment": payment.pk,
             "intake": intake.pk,
             "photo": photo.pk,
             "token": token.pk,
+            "booking": booking.pk,
         },
         "users": {
             "owner": customer.user,

@@ -131,6 +131,9 @@ def booking_create(
                 postal_code=location["postal_code"] or "",
             )
             _hold(booking)
+            if intake is not None:
+                # The intake is spent on this booking, as a live request would spend it.
+                Intake.objects.filter(pk=intake.pk).update(status=Intake.Status.SUBMITTED, plan_code=plan.code)
     except IntegrityError:
         raise ValidationError({"starts_at": TAKEN}) from None
     return booking
