@@ -374,3 +374,9 @@ NOTIFY_POLL_SECONDS = env_float("NOTIFY_POLL_SECONDS", 1.0)
 NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 120)  # a claim older than this is retaken
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)
 NOTIFY_AVAILABLE_RADIUS_KM = env_float("NOTIFY_AVAILABLE_RADIUS_KM", 150.0)  # "within reach" for a waiting contact
+
+# Scheduled sessions (mechmatch/scheduling)
+SCHEDULE_FULL_REFUND_HOURS = env_int("SCHEDULE_FULL_REFUND_HOURS", 24)  # cancel this long before: full refund
+SCHEDULE_LEAD_MINUTES = env_int("SCHEDULE_LEAD_MINUTES", 30)  # the earliest bookable slot, from now
+SCHEDULE_WINDOW_DAYS = env_int("SCHEDULE_WINDOW_DAYS", 14)  # how far ahead slots are offered
+SCHEDULE_CLAIM_TIMEOUT_SECONDS = env_int("SCHEDULE_CLAIM_TIMEOUT_SECONDS", 300)  # a stuck start is retaken

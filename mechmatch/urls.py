@@ -25,6 +25,7 @@ urlpatterns = [
     path("app/", include("mechmatch.journey.urls")),
     path("payments/", include("mechmatch.payments.urls")),
     path("notifications/", include("mechmatch.notifications.urls")),
+    path("schedule/", include("mechmatch.scheduling.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -26,7 +26,7 @@ from mechmatch.dispatch.models import RequestEvent, SessionRequest
 from mechmatch.dispatch.services import request_cancel, request_create, request_vehicle_key
 from mechmatch.journey.models import Intake, Waiver
 from mechmatch.payments.models import Payment, Refund
-from mechmatch.payments.plans import plan_get, plan_price_cents
+from mechmatch.payments.plans import Plan, plan_get, plan_price_cents
 from mechmatch.payments.selectors import payment_latest
 from mechmatch.payments.services import payment_refund
 
@@ -64,6 +64,49 @@ def _payment_claim(payment: Payment) -> None:
         raise ValidationError({"payment_id": "That payment has already been used for a session."})
 
 
+def _plan_and_waiver(*, user: User, plan_code: str, intake: Intake | None) -> Plan:
+    plan = plan_get(plan_code or "")
+    if plan is None:
+        raise ValidationError({"plan_code": "Choose one of the plans."})
+    waivers = Waiver.objects.filter(user=user, version=settings.WAIVER_VERSION, intake=intake)
+    if not waivers.exists():
+        raise ValidationError({"waiver": f"Accept the terms (version {settings.WAIVER_VERSION}) first."})
+    return plan
+
+
+def session_entitlement_claim(
+    *,
+    user: User,
+    plan_code: str,
+    payment_id: int | None = None,
+    intake: Intake | None = None,
+    request_type: str = SessionRequest.RequestType.GENERAL,
+) -> Payment | None:
+    """The same plan, waiver and payment rules for a session started later (a scheduled
+    booking): checks them now and claims the payment, which then belongs to the booking
+    (None for a free plan). The caller releases the claim (`session_entitlement_release`)
+    if its own write fails."""
+    plan = _plan_and_waiver(user=user, plan_code=plan_code, intake=intake)
+    if plan.is_free:
+        return None
+    payment = _payment_usable(
+        user=user,
+        payment_id=payment_id,
+        plan_code=plan_code,
+        brand_specialist=request_type == SessionRequest.RequestType.BRAND_SPECIALIST,
+        reference=intake.reference if intake is not None else None,
+    )
+    if payment.session_request_id is not None:
+        raise ValidationError({"payment_id": "That payment has already been used for a session."})
+    _payment_claim(payment)
+    return payment
+
+
+def session_entitlement_release(payment: Payment) -> None:
+    """Undo a claim no session was made from."""
+    Payment.objects.filter(pk=payment.pk, session_request__isnull=True).update(used_at=None)
+
+
 def session_request_start(
     *,
     user: User,
@@ -75,12 +118,7 @@ def session_request_start(
 ) -> tuple[SessionRequest, bool]:
     """Checks the plan, payment and waiver, then creates (or resumes) the request through
     dispatch. Returns (request, created) as `request_create` does."""
-    plan = plan_get(plan_code or "")
-    if plan is None:
-        raise ValidationError({"plan_code": "Choose one of the plans."})
-    waivers = Waiver.objects.filter(user=user, version=settings.WAIVER_VERSION, intake=intake)
-    if not waivers.exists():
-        raise ValidationError({"waiver": f"Accept the terms (version {settings.WAIVER_VERSION}) first."})
+    plan = _plan_and_waiver(user=user, plan_code=plan_code, intake=intake)
     payment: Payment | None = None
     if not plan.is_free:
         payment = _payment_usable(

@@ -54,6 +54,16 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "A mechanic is available now",
             "{mechanic_name} just went on shift and can help with your {vehicle}.",
         ),
+        Kind.SCHEDULED_SOON: (
+            "Scheduled session with {customer_first_name} at {when}",
+            '{customer_first_name} booked a session with you about their {vehicle} at {when}: "{concern}". '
+            "Be on shift a few minutes before: the offer comes to you at the start.",
+        ),
+        Kind.SCHEDULED_REMINDER: (
+            "Your scheduled session is at {when}",
+            "Your session about your {vehicle} starts at {when}. "
+            "We connect you with your mechanic at the start; keep this page at hand.",
+        ),
     },
     "fr": {
         Kind.EXCLUSIVE_OFFER: (
@@ -103,6 +113,16 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         Kind.MECHANIC_AVAILABLE: (
             "Un mécanicien est disponible",
             "{mechanic_name} vient de commencer son quart et peut vous aider avec votre véhicule {vehicle}.",
+        ),
+        Kind.SCHEDULED_SOON: (
+            "Séance planifiée avec {customer_first_name} à {when}",
+            "{customer_first_name} a réservé une séance avec vous pour son véhicule {vehicle} à {when} : "
+            "« {concern} ». Soyez en service quelques minutes avant : l'offre vous arrive au début.",
+        ),
+        Kind.SCHEDULED_REMINDER: (
+            "Votre séance planifiée est à {when}",
+            "Votre séance concernant votre véhicule {vehicle} commence à {when}. "
+            "Nous vous mettons en contact avec votre mécanicien au début ; gardez cette page à portée de main.",
         ),
     },
 }

@@ -81,6 +81,7 @@ class Booking(models.Model):
         SessionRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
     reminded_day_at = models.DateTimeField(null=True, blank=True)
     reminded_soon_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

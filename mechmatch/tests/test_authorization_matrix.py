@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from mechmatch.accounts.services import token_create
 from mechmatch.customers.services import favourite_add, vehicle_add
@@ -21,6 +22,8 @@ from mechmatch.journey.tests.conftest import book, photo_upload
 from mechmatch.notifications.services import notification_enqueue
 from mechmatch.payments.models import Payment
 from mechmatch.payments.services import payment_start
+from mechmatch.scheduling.testing import make_booking, make_week
+from mechmatch.scheduling.tests.conftest import slot_after
 from mechmatch.testing import make_mechanic
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +125,11 @@ PAGES: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "mechanic/session/<int:consultation_id>/end/": ("post", "consultation", (404, 404, 404, 302, SIGN_IN)),
     "payments/return/<int:pk>/": ("get", "payment", (302, 404, 404, 404, SIGN_IN)),
     "payments/test/<int:pk>/": ("get", "payment", (302, 404, 404, 404, SIGN_IN)),
+    # Only the customer changes a booking; the booked mechanic sees it on their schedule page.
+    "schedule/bookings/<int:pk>/cancel/": ("get", "booking", (200, 404, 404, 404, SIGN_IN)),
+    "schedule/bookings/<int:pk>/reschedule/": ("get", "booking", (200, 404, 404, 404, SIGN_IN)),
+    "schedule/intake/<int:pk>/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
+    "schedule/intake/<int:pk>/confirm/": ("get", "intake", (302, 404, 404, 404, SIGN_IN)),
 }
 # Public files named by a random file name, not an object id of anyone's.
 PUBLIC_PAGES = {"media/mechanics/<str:filename>"}
@@ -171,25 +179,29 @@ def world(customer, settings, tmp_path) -> dict[str, Any]:
     intake = intake_current(user=customer.user)
     photo = intake_photo_add(intake=intake, upload=photo_upload())
     token, _ = token_create(user=customer.user, name="the owner's phone")
+    payment = Payment.objects.get(user=customer.user)
     favourite_add(customer=customer, mechanic=offered)
     test_payment, _ = payment_start(
         user=customer.user, reference="matrix", plan_code="standard", return_path="/", cancel_path="/"
     )
     vehicle = vehicle_add(customer=customer, year=2015, make="Mazda", model="3")
     notification = notification_enqueue(user=customer.user, kind="accepted", context={}, dedupe_key="matrix")
+    make_week(offered)
+    booking = make_booking(customer.user, offered, slot_after(offered, hours=30), now=timezone.now())
     return {
         "ids": {
             "mechanic": offered.pk,
             "request": request.pk,
             "offer": offer.pk,
             "consultation": consultation.pk,
-            "payment": Payment.objects.get(user=customer.user, plan_code="free").pk,
+            "payment": payment.pk,
             "intake": intake.pk,
             "photo": photo.pk,
             "token": token.pk,
             "vehicle": vehicle.pk,
             "test_payment": test_payment.pk,
             "notification": notification.pk if notification else 0,
+            "booking": booking.pk,
         },
         "users": {
             "owner": customer.user,

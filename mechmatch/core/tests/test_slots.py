@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -99,7 +100,12 @@ def test_a_slot_never_starts_before_the_window_or_off_the_grid():
 
 
 def test_a_slot_is_open_only_inside_a_rule_and_on_the_grid():
-    kwargs = {"rules": MONDAY_TO_FRIDAY_9_TO_5, "time_off": [], "tz_name": "America/Regina", "minutes": 60}
+    kwargs: dict[str, Any] = {
+        "rules": MONDAY_TO_FRIDAY_9_TO_5,
+        "time_off": [],
+        "tz_name": "America/Regina",
+        "minutes": 60,
+    }
     assert slot_is_open(start=datetime(2027, 1, 4, 15, tzinfo=UTC), **kwargs)
     assert not slot_is_open(start=datetime(2027, 1, 4, 15, 5, tzinfo=UTC), **kwargs)
     assert not slot_is_open(start=datetime(2027, 1, 4, 22, 30, tzinfo=UTC), **kwargs)  # runs past 17:00
