@@ -15,6 +15,7 @@ from mechmatch.accounts.api import router as accounts_router
 from mechmatch.api_errors import NON_FIELD, error_body, field_errors
 from mechmatch.dispatch.api import router as dispatch_router
 from mechmatch.dispatch.services import DispatchError, Forbidden, NotFound
+from mechmatch.experiments.api import router as experiments_router
 from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
 from mechmatch.payments.api import router as payments_router
@@ -79,3 +80,4 @@ api.add_router("/", mechanics_router)
 api.add_router("/", matching_router)
 api.add_router("/", dispatch_router)
 api.add_router("/", payments_router)
+api.add_router("/", experiments_router)

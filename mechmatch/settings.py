@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "mechmatch.customers",
     "mechmatch.matching",
     "mechmatch.funnel",
+    "mechmatch.experiments",
     "mechmatch.dispatch",
     "mechmatch.payments",
     "mechmatch.journey",

@@ -100,6 +100,8 @@ OPERATOR_PERMISSIONS = {
     ),
     "customers": ("view_customerprofile", "view_vehicle", "view_favourite"),
     "funnel": ("view_funnelevent",),
+    # Operators set the rollout's arms (issue 11); exposures are history, read-only.
+    "experiments": ("view_experiment", "change_experiment", "view_exposure"),
     # Sign-in locks (django-axes): deleting an attempt unlocks that email and address at once.
     "axes": ("view_accessattempt", "delete_accessattempt"),
     "notifications": ("view_notification", "view_waitingcontact"),

@@ -5,7 +5,9 @@ calls dispatch's `request_create`):
 - the plan is one of payments.plans (`plan_code` otherwise);
 - a paid plan needs a paid payment of this customer, for this plan at its price, for this
   intake when there is one, not yet used by another request (`payment_id` otherwise);
-- the customer accepted the waiver at the current version (`waiver` otherwise).
+- the customer accepted the waiver at the current version (`waiver` otherwise);
+- a customer in the control arm of `preview_and_choose` is routed as the source platform
+  did, whatever was asked (experiments.flows.session_request_routing).
 
 A payment is claimed with a conditional UPDATE before the request is created, so two
 concurrent requests can never share one payment; a refused creation releases the claim.
@@ -24,6 +26,7 @@ from django.utils import timezone
 from mechmatch.accounts.models import User
 from mechmatch.dispatch.models import RequestEvent, SessionRequest
 from mechmatch.dispatch.services import request_cancel, request_create, request_vehicle_key
+from mechmatch.experiments.flows import session_request_routing
 from mechmatch.journey.models import Intake, Waiver
 from mechmatch.payments.models import Payment, Refund
 from mechmatch.payments.plans import plan_get, plan_price_cents
@@ -98,6 +101,16 @@ def session_request_start(
                 return bought, False
             raise ValidationError({"payment_id": "That payment has already been used for a session."})
         _payment_claim(payment)
+    routing = session_request_routing(
+        customer=user,
+        routing_type=request_fields.get("routing_type") or SessionRequest.RoutingType.SMART_BROADCAST,
+        selected_mechanic_id=request_fields.get("selected_mechanic_id"),
+        workshop_id=request_fields.get("workshop_id"),
+    )
+    request_fields["routing_type"] = routing.routing_type
+    request_fields["selected_mechanic_id"] = routing.selected_mechanic_id
+    if "workshop_id" in request_fields or routing.workshop_id is not None:
+        request_fields["workshop_id"] = routing.workshop_id
     try:
         request, created = request_create(user=user, plan_code=plan_code, request_type=request_type, **request_fields)
     except BaseException:
