@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from mechmatch.admin_readonly import ReadOnlyAdminMixin
 from mechmatch.experiments.models import Experiment, Exposure
 
 
@@ -35,19 +36,11 @@ class ExperimentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Exposure)
-class ExposureAdmin(admin.ModelAdmin):
+class ExposureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Append-only history."""
+
     list_display = ("first_exposed_at", "experiment", "customer", "arm")
     list_filter = ("experiment", "arm")
     search_fields = ("customer__email",)
     date_hierarchy = "first_exposed_at"
     list_select_related = ("experiment", "customer")
-
-    # Append-only history.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
