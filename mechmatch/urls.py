@@ -6,6 +6,7 @@ from mechmatch.accounts import views as account_views
 from mechmatch.api import api
 from mechmatch.customers import views as customer_views
 from mechmatch.mechanics import views as mechanic_views
+from mechmatch.monitoring import views as monitoring_views
 
 # Signing up creates a customer's or a mechanic's profile, so those views live in their own
 # apps; they keep their /accounts/ paths and accounts:signup* names.
@@ -26,6 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("metrics", monitoring_views.metrics, name="metrics"),
     path("media/mechanics/<str:filename>", mechanic_views.photo, name="mechanic_photo"),
 ]
 

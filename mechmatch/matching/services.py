@@ -7,6 +7,7 @@ what a customer previews is what dispatch routes and what the directory calls "b
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -48,6 +49,7 @@ from mechmatch.matching.selectors import (
     scoring_policy,
 )
 from mechmatch.mechanics.selectors import mechanic_eligible_qs
+from mechmatch.monitoring.metrics import PREVIEW_SECONDS
 
 PREVIEW_SIZE = 5
 CLOSEST_SIZE = 5
@@ -288,7 +290,24 @@ def match_preview(
 ) -> PreviewResult:
     """The best mechanics for this concern, car and place, with why, and what to do when the
     ideal match does not exist (no local mechanic, specialist far away, nobody online)."""
+    started = time.perf_counter()
     policy = policy or scoring_policy()
+    result = _preview(query, customer_user, policy)
+    PREVIEW_SECONDS.observe(time.perf_counter() - started)  # a refused query is not a preview
+    if customer_user is not None:
+        event_record(
+            "preview_shown",
+            user=customer_user,
+            mechanic_id=result.matches[0].mechanic_id if result.matches else None,
+            scenario=result.fallback.scenario,
+            mechanic_ids=[m.mechanic_id for m in result.matches],
+            keywords=result.keywords,
+            policy=policy.name,
+        )
+    return result
+
+
+def _preview(query: MatchQuery, customer_user: User | None, policy: ScoringPolicy) -> PreviewResult:
     criteria, location, keywords, ranked = _ranked(query, customer_user, policy)
     matches = _specialists_first(ranked, criteria)
     top = [explained(m, criteria, policy) for m in matches[:PREVIEW_SIZE]]
@@ -296,7 +315,7 @@ def match_preview(
     fallback.closest = [explained(m, criteria, policy) for m in fallback.closest]
     fallback.local_alternatives = [explained(m, criteria, policy) for m in fallback.local_alternatives]
     shown = [m.mechanic_id for m in (*top, *fallback.closest, *fallback.local_alternatives)]
-    result = PreviewResult(
+    return PreviewResult(
         matches=top,
         total_matches=len(matches),
         has_local_matches=any(m.is_local for m in top),
@@ -306,17 +325,6 @@ def match_preview(
         requested_brand=criteria.requested_brand,
         display=mechanic_display_rows(shown, origin_precision=location.precision),
     )
-    if customer_user is not None:
-        event_record(
-            "preview_shown",
-            user=customer_user,
-            mechanic_id=top[0].mechanic_id if top else None,
-            scenario=fallback.scenario,
-            mechanic_ids=[m.mechanic_id for m in top],
-            keywords=keywords,
-            policy=policy.name,
-        )
-    return result
 
 
 def match_for_request(
