@@ -20,6 +20,7 @@ from mechmatch.api_errors import NON_FIELD, error_body, field_errors
 from mechmatch.customers.api import router as customers_router
 from mechmatch.dispatch.api import router as dispatch_router
 from mechmatch.dispatch.services import DispatchError, Forbidden, NotFound
+from mechmatch.experiments.api import router as experiments_router
 from mechmatch.journey.api import router as journey_router
 from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
@@ -129,3 +130,4 @@ api.add_router("/", payments_router)
 api.add_router("/", customers_router)
 api.add_router("/", journey_router)
 api.add_router("/", notifications_router)
+api.add_router("/", experiments_router)

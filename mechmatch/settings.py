@@ -46,6 +46,14 @@ def env_float(name: str, default: float) -> float:
     return float(value)
 
 
+def env_secret(name: str, *, min_length: int) -> str:
+    """A secret that is either unset ("") or long enough; a short one stops the start."""
+    value = env_str(name).strip()
+    if value and len(value) < min_length:
+        raise ImproperlyConfigured(f"{name} is too short: use at least {min_length} characters, or leave it unset.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -95,6 +103,7 @@ INSTALLED_APPS = [
     "mechmatch.customers",
     "mechmatch.matching",
     "mechmatch.funnel",
+    "mechmatch.experiments",
     "mechmatch.dispatch",
     "mechmatch.payments",
     "mechmatch.journey",
@@ -104,6 +113,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a request's time covers every other middleware (/metrics).
+    "mechmatch.monitoring.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -259,6 +270,9 @@ EVENT_HEARTBEAT_SECONDS = env_float("EVENT_HEARTBEAT_SECONDS", 15.0)
 
 # Serving (mechmatch/serving): gunicorn processes with uvicorn workers; streams on each
 # worker's event loop (one subscriber per process), pages on its thread pool.
+# `Authorization: Bearer <token>` lets a Prometheus scraper read /metrics (staff sessions
+# always may); unset, only staff can. At least 24 characters.
+METRICS_TOKEN = env_secret("METRICS_TOKEN", min_length=24)
 WEB_WORKERS = env_int("WEB_WORKERS", (os.cpu_count() or 1) + 1)
 WEB_THREADS = env_int("WEB_THREADS", 8)
 EVENT_STREAMS_PER_USER = env_int("EVENT_STREAMS_PER_USER", 10)  # per serving process

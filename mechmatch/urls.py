@@ -8,6 +8,7 @@ from mechmatch.api import api
 from mechmatch.customers import views as customer_views
 from mechmatch.journey import home as home_views
 from mechmatch.mechanics import views as mechanic_views
+from mechmatch.monitoring import views as monitoring_views
 
 # Signing up creates a customer's or a mechanic's profile, so those views live in their own
 # apps; they keep their /accounts/ paths and accounts:signup* names.
@@ -30,6 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("metrics", monitoring_views.metrics, name="metrics"),
     path("media/mechanics/<str:filename>", mechanic_views.photo, name="mechanic_photo"),
 ]
 

@@ -24,6 +24,7 @@ from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation, SessionRequest
 from mechmatch.dispatch.selectors import request_owned_by
 from mechmatch.dispatch.services import consultation_end, request_choose
+from mechmatch.experiments.flows import pays_first
 from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
 from mechmatch.journey.booking import session_request_start, waiver_accept
@@ -165,7 +166,18 @@ def intake_submit(
         intake.requested_brand = (normalize_brand(vehicle.make) or vehicle.make) if intake.is_brand_specialist else ""
         intake.status = Intake.Status.READY
         intake.save()
+    intake_skips_preview(intake)
     return intake
+
+
+def intake_skips_preview(intake: Intake) -> bool:
+    """A control-arm customer of `preview_and_choose` pays first and is matched
+    automatically, as on the source platform: their intake goes straight to the plan."""
+    if intake.session_request_id or not pays_first(intake.user):
+        return False
+    if intake.routing != Intake.Routing.SMART_BROADCAST or intake.chosen_mechanic_id:
+        intake_choose_auto(intake=intake)
+    return True
 
 
 def intake_next_step(intake: Intake) -> str:
@@ -198,6 +210,9 @@ def intake_choose_mechanic(*, intake: Intake, mechanic_id: int, source: str) -> 
         raise ValidationError({"mechanic_id": "That mechanic is not available for sessions."})
     if source not in Intake.Source.values or source == Intake.Source.AUTO:
         raise ValidationError({"source": "Unknown choice."})
+    if pays_first(intake.user):
+        # The control arm has no choice to make (see intake_skips_preview).
+        return intake_choose_auto(intake=intake)
     intake.chosen_mechanic = mechanic
     intake.source = source
     intake.routing = (

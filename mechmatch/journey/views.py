@@ -123,6 +123,8 @@ def preview(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("journey:request", pk=intake.session_request_id)
     if intake.status != Intake.Status.READY:
         return redirect("journey:intake", pk=intake.pk)
+    if services.intake_skips_preview(intake):
+        return redirect("journey:plan", pk=intake.pk)
     contact_form = ContactForm(initial={"phone": request.user.phone})
     return render(
         request,

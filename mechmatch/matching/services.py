@@ -50,6 +50,7 @@ from mechmatch.matching.selectors import (
     scoring_policy,
 )
 from mechmatch.mechanics.selectors import mechanic_eligible_qs
+from mechmatch.monitoring.metrics import PREVIEW_SECONDS
 
 PREVIEW_SIZE = 5
 CLOSEST_SIZE = 5
@@ -298,6 +299,24 @@ def match_preview(
     dashboard's response-time figure."""
     started = time.perf_counter()
     policy = policy or scoring_policy()
+    result = _preview(query, customer_user, policy)
+    PREVIEW_SECONDS.observe(time.perf_counter() - started)  # a refused query is not a preview
+    if customer_user is not None:
+        event_record(
+            "preview_shown",
+            user=customer_user,
+            mechanic_id=result.matches[0].mechanic_id if result.matches else None,
+            scenario=result.fallback.scenario,
+            mechanic_ids=[m.mechanic_id for m in result.matches],
+            keywords=result.keywords,
+            policy=policy.name,
+            compute_ms=round((time.perf_counter() - started) * 1000, 1),
+            **(event_properties or {}),
+        )
+    return result
+
+
+def _preview(query: MatchQuery, customer_user: User | None, policy: ScoringPolicy) -> PreviewResult:
     criteria, location, keywords, ranked = _ranked(query, customer_user, policy)
     matches = _specialists_first(ranked, criteria)
     top = [explained(m, criteria, policy) for m in matches[:PREVIEW_SIZE]]
@@ -305,7 +324,7 @@ def match_preview(
     fallback.closest = [explained(m, criteria, policy) for m in fallback.closest]
     fallback.local_alternatives = [explained(m, criteria, policy) for m in fallback.local_alternatives]
     shown = [m.mechanic_id for m in (*top, *fallback.closest, *fallback.local_alternatives)]
-    result = PreviewResult(
+    return PreviewResult(
         matches=top,
         total_matches=len(matches),
         has_local_matches=any(m.is_local for m in top),
@@ -315,19 +334,6 @@ def match_preview(
         requested_brand=criteria.requested_brand,
         display=mechanic_display_rows(shown, origin_precision=location.precision),
     )
-    if customer_user is not None:
-        event_record(
-            "preview_shown",
-            user=customer_user,
-            mechanic_id=top[0].mechanic_id if top else None,
-            scenario=fallback.scenario,
-            mechanic_ids=[m.mechanic_id for m in top],
-            keywords=keywords,
-            policy=policy.name,
-            compute_ms=round((time.perf_counter() - started) * 1000, 1),
-            **(event_properties or {}),
-        )
-    return result
 
 
 def match_for_request(

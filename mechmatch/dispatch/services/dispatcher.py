@@ -23,6 +23,7 @@ from mechmatch.dispatch.services.common import _Stale, _transition
 from mechmatch.dispatch.services.lapses import LapseBatch, _claim_due, lapses_apply
 from mechmatch.dispatch.services.routing import _advance_counted, _next_due
 from mechmatch.dispatch.services.shifts import _withdraw_offers_of_mechanic
+from mechmatch.monitoring.metrics import FALLBACKS, OFFERS_EXPIRED
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -93,6 +94,17 @@ def _with_retries(work: Callable[[], _T]) -> _T:
 def dispatch_tick(
     *, batch: int | None = None, now: datetime | None = None, sweep: bool = True, scheduled: bool = True
 ) -> TickResult:
+    """`_tick`, counted for /metrics once its transactions are over."""
+    result = _tick(batch=batch, now=now, sweep=sweep, scheduled=scheduled)
+    if result.offers_expired:
+        OFFERS_EXPIRED.inc(result.offers_expired)
+    for outcome, times in result.outcomes.items():
+        if outcome in _FALLBACKS:
+            FALLBACKS.labels(outcome).inc(times)
+    return result
+
+
+def _tick(*, batch: int | None, now: datetime | None, sweep: bool, scheduled: bool) -> TickResult:
     """Process up to `batch` due requests: their offer expiries and plain fallbacks set-wise
     in one transaction (see lapses), then each fallback that searches for mechanics in a
     transaction of its own. Safe to run in any number of processes at once: a row another
