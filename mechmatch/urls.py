@@ -5,6 +5,7 @@ from mechmatch.accounts import urls as account_urls
 from mechmatch.accounts import views as account_views
 from mechmatch.api import api
 from mechmatch.customers import views as customer_views
+from mechmatch.funnel import urls as funnel_urls
 from mechmatch.mechanics import views as mechanic_views
 
 # Signing up creates a customer's or a mechanic's profile, so those views live in their own
@@ -23,6 +24,8 @@ urlpatterns = [
     path("app/", include("mechmatch.journey.urls")),
     path("payments/", include("mechmatch.payments.urls")),
     path("notifications/", include("mechmatch.notifications.urls")),
+    path("operators/", include("mechmatch.funnel.urls")),
+    path("funnel/", include((funnel_urls.beacon_patterns, "funnel_beacon"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

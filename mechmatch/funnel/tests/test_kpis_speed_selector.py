@@ -43,9 +43,9 @@ def test_preview_compute_time_comes_from_the_preview_shown_events(customer):
 
 def test_preview_load_time_comes_from_the_browser_beacons_in_the_period(customer):
     for ms, when in [(900, INSIDE), (1500, INSIDE), (2500, INSIDE), (100, PERIOD.end)]:
-        load = PageLoad.objects.create(page="preview", view_id=uuid.uuid4(), user=customer.user, duration_ms=ms)
-        PageLoad.objects.filter(pk=load.pk).update(created_at=when)
+        row = PageLoad.objects.create(page="preview", view_id=uuid.uuid4(), user=customer.user, duration_ms=ms)
+        PageLoad.objects.filter(pk=row.pk).update(created_at=when)
 
-    load = speed_kpis(PERIOD).preview_load
+    loads = speed_kpis(PERIOD).preview_load
 
-    assert load.count == 3 and (load.p50, load.p90) == (1500.0, 2500.0)
+    assert loads.count == 3 and (loads.p50, loads.p90) == (1500.0, 2500.0)
