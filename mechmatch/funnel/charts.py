@@ -25,7 +25,7 @@ class Bar:
 def _open(chart_id: str, title: str, description: str, width: int, height: int) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}"'
-        f' width="100%" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">',
+        f' width="{width}" height="{height}" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
     ]
@@ -33,7 +33,7 @@ def _open(chart_id: str, title: str, description: str, width: int, height: int) 
 
 def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
     """Horizontal bars, one per row, labelled on the left and valued on the right."""
-    row, label_width, bar_width, value_width = 28, 190, 360, 110
+    row, label_width, bar_width, value_width = 28, 250, 340, 90
     width, height = label_width + bar_width + value_width, max(row * len(bars), row) + 8
     top = max((b.value for b in bars), default=0) or 1
     parts = _open(chart_id, title, description, width, height)
@@ -53,7 +53,8 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) 
 
 def histogram(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
     """Vertical bars side by side (a distribution's bins), counts above, bin labels below."""
-    column, plot_height, width = 76, 150, max(76 * len(bars), 76) + 20
+    column, plot_height = 112, 150
+    width = max(column * len(bars), column) + 20
     height = plot_height + 50
     top = max((b.value for b in bars), default=0) or 1
     parts = _open(chart_id, title, description, width, height)

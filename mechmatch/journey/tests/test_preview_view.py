@@ -101,3 +101,14 @@ def test_a_local_generalist_is_offered_once_beside_far_specialists(customer_clie
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert page.count("Local Larry") == 1 and "Bea Bimmer" in page and "Bo Bimmer" in page
     assert "View all 2 mechanics" in page
+
+
+def test_the_preview_records_its_compute_time_and_intake_and_carries_the_load_beacon(
+    customer_client, customer, toronto_mechanics
+):
+    intake = ready_intake(customer)
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    event = FunnelEvent.objects.get(name="preview_shown")
+    assert event.properties["intake_id"] == intake.pk
+    assert isinstance(event.properties["compute_ms"], float) and event.properties["compute_ms"] >= 0
+    assert 'src="/static/funnel/page-load.js"' in page and 'data-page="preview"' in page
