@@ -27,7 +27,7 @@ def test_intake_to_session_start_is_measured_per_session_started_in_the_period(c
 
     assert wait.count == 4
     assert (wait.p50, wait.p90) == (120.0, 600.0)
-    assert wait.bins == (0, 1, 1, 1, 0, 1)  # under 1 min, 1-2, 2-3, 3-5, 5-10, 10 min and more
+    assert wait.bins == (0, 1, 1, 1, 1)  # under 1 min, 1-2, 2-3, 3-5, 5 min and more
 
 
 def test_preview_compute_time_comes_from_the_preview_shown_events(customer):
