@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from mechmatch.accounts import urls as account_urls
 from mechmatch.api import api
 from mechmatch.customers import views as customer_views
+from mechmatch.funnel import urls as funnel_urls
 from mechmatch.journey import home as home_views
 from mechmatch.mechanics import views as mechanic_views
 from mechmatch.monitoring import views as monitoring_views
@@ -27,6 +28,8 @@ urlpatterns = [
     path("payments/", include("mechmatch.payments.urls")),
     path("notifications/", include("mechmatch.notifications.urls")),
     path("schedule/", include("mechmatch.scheduling.urls")),
+    path("operators/", include("mechmatch.funnel.urls")),
+    path("funnel/", include((funnel_urls.beacon_patterns, "funnel_beacon"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

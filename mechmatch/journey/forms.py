@@ -216,6 +216,16 @@ class RatingForm(DescribedForm):
     )
 
 
+class SatisfactionForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How likely are you to recommend mechmatch to a friend?"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(11)],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a number from 0 to 10.")},
+    )
+
+
 class BrowseForm(forms.Form):
     """The directory API's filters and sorts, as a GET form."""
 

@@ -439,6 +439,7 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
 
 def completion_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     from mechmatch.dispatch.models import Consultation
+    from mechmatch.funnel.models import SatisfactionAnswer
     from mechmatch.journey.services import session_key_for
     from mechmatch.mechanics.models import Review
 
@@ -455,6 +456,7 @@ def completion_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "duration_minutes": duration_minutes(consultation),
         "review": review,
         "is_favourite": is_favourite(user=user, mechanic_id=consultation.mechanic_id),
+        "satisfaction": SatisfactionAnswer.objects.filter(consultation=consultation).first(),
     }
 
 

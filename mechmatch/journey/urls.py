@@ -30,6 +30,7 @@ urlpatterns = [
     path("sessions/<int:pk>/end/", views.session_end_view, name="session_end"),
     path("sessions/<int:pk>/favourite/", views.session_favourite, name="session_favourite"),
     path("sessions/<int:pk>/complete/", views.complete, name="complete"),
+    path("sessions/<int:pk>/satisfaction/", views.satisfaction, name="satisfaction"),
     path("sessions/<int:pk>/report.txt", views.report, name="report"),
     path("history/", views.history, name="history"),
     path("history/<int:pk>/rebook/", views.rebook, name="rebook"),

@@ -18,6 +18,7 @@ from mechmatch.accounts.auth import SignedInRequest
 from mechmatch.customers.services import favourite_add_for
 from mechmatch.dispatch.services import DispatchError
 from mechmatch.forms import form_errors_add
+from mechmatch.funnel.services import satisfaction_answer_record
 from mechmatch.journey import booking, selectors, services
 from mechmatch.journey.forms import (
     BrowseForm,
@@ -27,6 +28,7 @@ from mechmatch.journey.forms import (
     MessageForm,
     PlanForm,
     RatingForm,
+    SatisfactionForm,
     WaitingChoiceForm,
     WaiverForm,
 )
@@ -508,7 +510,30 @@ def complete(request: SignedInRequest, pk: int) -> HttpResponse:
             form_errors_add(form, exc)
         else:
             return redirect("journey:complete", pk=pk)
-    return render(request, "journey/complete.html", {**context, "form": form}, status=status)
+    return render(
+        request,
+        "journey/complete.html",
+        {**context, "form": form, "satisfaction_form": SatisfactionForm()},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def satisfaction(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The completion page's optional 0-10 question (NPS), once per session."""
+    selectors.completion_context(user=request.user, consultation_id=pk)  # 404 unless it is theirs
+    form = SatisfactionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors["score"]))
+        return redirect("journey:complete", pk=pk)
+    try:
+        satisfaction_answer_record(user=request.user, consultation_id=pk, score=form.cleaned_data["score"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you for your answer."))
+    return redirect("journey:complete", pk=pk)
 
 
 @login_required

@@ -119,6 +119,7 @@ PAGES: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "app/sessions/<int:pk>/end/": ("post", "consultation", (302, 404, 404, 302, SIGN_IN)),
     "app/sessions/<int:pk>/favourite/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
     "app/sessions/<int:pk>/messages/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
+    "app/sessions/<int:pk>/satisfaction/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
     "app/sessions/<int:pk>/report.txt": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
     "mechanic/offers/<int:offer_id>/accept/": ("post", "offer", (404, 404, 404, 302, SIGN_IN)),
     "mechanic/offers/<int:offer_id>/decline/": ("post", "offer", (404, 404, 404, 302, SIGN_IN)),

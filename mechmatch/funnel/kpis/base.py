@@ -43,6 +43,7 @@ class Distribution:
     p95: float | None
     edges: tuple[float, ...]
     bins: tuple[int, ...]
+    values: tuple[float, ...] = ()  # the sample, sorted (for confidence intervals)
 
 
 def distribution(values: Sequence[float], edges: Sequence[float]) -> Distribution:
@@ -56,4 +57,5 @@ def distribution(values: Sequence[float], edges: Sequence[float]) -> Distributio
         p95=nearest_rank(ordered, 95),
         edges=tuple(edges),
         bins=tuple(histogram(ordered, edges)),
+        values=tuple(ordered),
     )

@@ -40,12 +40,12 @@ def test_matching_kpis_read_the_score_of_the_mechanic_who_took_each_session_in_t
         make_offer(request, make_mechanic(), status=Offer.Status.SUPERSEDED, offered_at=when, score=999.0)
         make_event_at(Name.OFFER_ACCEPTED, when, request_id=request.pk, mechanic_id=mechanic.pk)
 
-    score = matching_kpis(PERIOD).chosen_score
+    chosen = matching_kpis(PERIOD).chosen_score
 
-    assert score.count == 3
-    assert score.mean == 130.0
-    assert (score.p50, score.p90) == (130.0, 170.0)
-    assert score.bins == (0, 0, 1, 1, 1)  # 0-40, 40-80, 80-120, 120-160, 160+
+    assert chosen.count == 3
+    assert chosen.mean == 130.0
+    assert (chosen.p50, chosen.p90) == (130.0, 170.0)
+    assert chosen.bins == (0, 0, 1, 1, 1)  # 0-40, 40-80, 80-120, 120-160, 160+
 
 
 def test_matching_kpis_without_history_have_no_figures(db):

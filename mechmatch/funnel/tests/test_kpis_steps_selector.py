@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from mechmatch.dispatch.models import SessionRequest
 from mechmatch.funnel.kpis.steps import STEPS, funnel_steps
 from mechmatch.funnel.models import FunnelEvent
 from mechmatch.funnel.selectors import Period
@@ -41,9 +42,9 @@ def journey(mechanic, *, last_step: str, minutes: int = 1):
     if depth >= 4:
         waiver = Waiver.objects.create(user=user, intake=intake, version="v1")
         Waiver.objects.filter(pk=waiver.pk).update(accepted_at=at[4])
-    if depth >= 5:
+    if request is not None:
         consultation = make_consultation(request, mechanic, started_at=at[6], ended_at=at[7] if depth >= 7 else None)
-        request.__class__.objects.filter(pk=request.pk).update(matched_at=at[5])
+        SessionRequest.objects.filter(pk=request.pk).update(matched_at=at[5])
         if depth >= 8:
             make_event_at(Name.RATING_GIVEN, at[8], user=user, request_id=request.pk, consultation_id=consultation.pk)
     return intake

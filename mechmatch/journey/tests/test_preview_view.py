@@ -141,3 +141,14 @@ def test_the_score_breakdown_reads_in_french(customer_client, customer, toronto_
     assert "Comment ce score a été calculé" in page
     assert "Disponibilité" in page
     assert "Ce que nous avons compris" in page
+
+
+def test_the_preview_records_its_compute_time_and_intake_and_carries_the_load_beacon(
+    customer_client, customer, toronto_mechanics
+):
+    intake = ready_intake(customer)
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    event = FunnelEvent.objects.get(name="preview_shown")
+    assert event.properties["intake_id"] == intake.pk
+    assert isinstance(event.properties["compute_ms"], float) and event.properties["compute_ms"] >= 0
+    assert 'src="/static/funnel/page-load.js"' in page and 'data-page="preview"' in page
