@@ -13,8 +13,11 @@ from django.conf import settings
 
 from mechmatch.core.ranking import ScoringPolicy
 from mechmatch.core.simulation import POLICIES, DispatchRules, SearchStep
+from mechmatch.core.simulation.engine import DRAIN_SECONDS
+from mechmatch.core.simulation.model import Shift, SimMechanic
 from mechmatch.dispatch.models import SessionRequest
-from mechmatch.matching.selectors import DEFAULT_SEARCH, SearchPolicy, scoring_policy
+from mechmatch.matching.selectors import DEFAULT_SEARCH, SearchPolicy, mechanic_candidates_by_ids, scoring_policy
+from mechmatch.mechanics.models import Mechanic
 
 
 def _step(resolution: int, k: int) -> SearchStep:
@@ -66,3 +69,36 @@ def policy_with_overrides(pairs: list[str]) -> ScoringPolicy:
     if changes:
         changes.setdefault("name", f"{policy.name}+override")
     return policy.with_overrides(**changes)
+
+
+def mechanics_from_db(ids: list[int], *, hours: float) -> list[SimMechanic]:
+    """Eligible mechanics as the simulator's plain dataclasses, read the way matching reads
+    them (the same candidate columns); those on shift now stay on for the whole run."""
+    rows = {c.id: c for c in mechanic_candidates_by_ids(ids)}
+    extra = dict(Mechanic.objects.filter(pk__in=list(rows)).values_list("pk", "response_sample_count").order_by("pk"))
+    workshops = dict(Mechanic.objects.filter(pk__in=list(rows)).values_list("pk", "workshop_id").order_by("pk"))
+    whole_run = [Shift(0.0, hours * 3600 + DRAIN_SECONDS + 1)]
+    return [
+        SimMechanic(
+            id=c.id,
+            lat=c.lat if c.lat is not None else 0.0,
+            lon=c.lon if c.lon is not None else 0.0,
+            country=c.country,
+            rating=c.rating,
+            review_count=c.review_count,
+            completed_sessions=c.completed_sessions,
+            avg_response_seconds=c.avg_response_seconds,
+            response_sample_count=extra.get(c.id, 0),
+            years_experience=c.years_experience,
+            red_seal_certified=c.red_seal_certified,
+            red_seal_verified=c.red_seal_verified,
+            brands=c.brands,
+            services=c.services,
+            specialist_tier=c.specialist_tier,
+            profile_completion=c.profile_completion,
+            approved_at=c.approved_at,
+            workshop_id=workshops.get(c.id),
+            shifts=list(whole_run) if c.is_on_shift else [],
+        )
+        for c in sorted(rows.values(), key=lambda c: c.id)
+    ]
