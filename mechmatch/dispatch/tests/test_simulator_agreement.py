@@ -147,6 +147,7 @@ def test_the_simulator_and_the_real_dispatcher_agree_on_fallbacks_and_offers(win
                 user=profile.user, consultation_id=consultation.pk, now=at + timedelta(seconds=SESSION_SECONDS)
             )
         request.refresh_from_db()
+        assert request.latitude is not None and request.longitude is not None
         real[routing].append(request)
         arrivals[routing].append(
             Arrival(
