@@ -58,3 +58,9 @@ def test_a_policy_override_changes_the_scoring_policy():
 def test_bad_options_are_refused_naming_the_option(args, message):
     with pytest.raises(CommandError, match=message):
         simulate(*args)
+
+
+def test_policies_run_side_by_side_in_worker_processes_give_the_same_figures():
+    alone = json.loads(simulate("--json", "--policies", "selected,broadcast"))
+    side_by_side = json.loads(simulate("--json", "--policies", "selected,broadcast", "--workers", "2"))
+    assert side_by_side["policies"] == alone["policies"]

@@ -18,9 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mechmatch.core.simulation import POLICIES, run_policies
+from mechmatch.core.simulation import POLICIES
 from mechmatch.core.simulation.population import CITIES, PopulationParams, generate
-from mechmatch.core.simulation.report import summarise, svg, table
+from mechmatch.core.simulation.report import compare, svg, table
 from mechmatch.dispatch.simulation import dispatch_rules, policy_with_overrides
 from mechmatch.mechanics.seeding import BRAND_SERVICE, BRAND_WEIGHTS
 
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             "--requests-per-mechanic-day", type=float, default=PopulationParams.requests_per_mechanic_day
         )
         parser.add_argument("--bootstrap", type=int, default=400, help="Bootstrap resamples for the intervals.")
+        parser.add_argument("--workers", type=int, default=1, help="Processes to run policies side by side.")
         parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
         parser.add_argument("--svg", type=Path, help="Write an SVG chart of the comparison to this path.")
 
@@ -54,8 +55,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--policies: unknown {', '.join(unknown) or '(none)'}; choose from {', '.join(POLICIES)}"
             )
-        if options["hours"] <= 0 or options["mechanics"] <= 0:
-            raise CommandError("--hours and --mechanics must be positive.")
+        if options["hours"] <= 0 or options["mechanics"] <= 0 or options["workers"] <= 0:
+            raise CommandError("--hours, --mechanics and --workers must be positive.")
         try:
             policy = policy_with_overrides(options["policy_override"])
         except ValueError as exc:
@@ -69,15 +70,20 @@ class Command(BaseCommand):
         started = time.perf_counter()
         scenario = generate(params, seed=options["seed"], brand_weights=BRAND_WEIGHTS, brand_service=BRAND_SERVICE)
         generated = time.perf_counter()
-        engines = run_policies(scenario, routings, rules=dispatch_rules(), policy=policy)
-        simulated = time.perf_counter()
-        results = {name: summarise(engine, resamples=options["bootstrap"]) for name, engine in engines.items()}
+        results, cpu = compare(
+            scenario,
+            routings,
+            rules=dispatch_rules(),
+            policy=policy,
+            resamples=options["bootstrap"],
+            workers=options["workers"],
+        )
         finished = time.perf_counter()
         timing = {
             "generate": round(generated - started, 3),
-            "simulate": round(simulated - generated, 3),
-            "report": round(finished - simulated, 3),
+            "simulate_and_report": round(finished - generated, 3),
             "total": round(finished - started, 3),
+            "cpu_per_policy": cpu,
         }
         output = {
             "scenario": {
@@ -107,9 +113,10 @@ class Command(BaseCommand):
             f"seed {meta['seed']}, scoring policy {meta['scoring_policy']}"
         )
         self.stdout.write(table(results))
+        per_policy = ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items())
         self.stdout.write(
             f"wall time: {timing['total']:.2f} s (generate {timing['generate']:.2f}, "
-            f"simulate {timing['simulate']:.2f}, report {timing['report']:.2f})"
+            f"simulate and report {timing['simulate_and_report']:.2f}); CPU s per policy: {per_policy}"
         )
         if options["svg"]:
             self.stdout.write(f"chart: {options['svg']}")
