@@ -18,6 +18,7 @@ from mechmatch.dispatch.services import DispatchError, Forbidden, NotFound
 from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
 from mechmatch.payments.api import router as payments_router
+from mechmatch.video.api import router as video_router
 
 api = NinjaAPI(
     title="mechmatch API",
@@ -79,3 +80,4 @@ api.add_router("/", mechanics_router)
 api.add_router("/", matching_router)
 api.add_router("/", dispatch_router)
 api.add_router("/", payments_router)
+api.add_router("/", video_router)

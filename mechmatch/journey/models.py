@@ -133,12 +133,24 @@ class Waiver(models.Model):
         return f"Waiver {self.version} by {self.user_id} at {self.accepted_at:%Y-%m-%d %H:%M}"
 
 
+def _chat_photo_path(instance: ChatMessage, filename: str) -> str:
+    extension = "png" if filename.lower().endswith(".png") else "jpg"
+    return f"chat/{uuid.uuid4().hex}.{extension}"
+
+
 class ChatMessage(models.Model):
-    """Text chat inside a consultation, between its customer and its mechanic."""
+    """Chat inside a consultation, between its customer and its mechanic: a line of text, or a
+    photo (re-encoded like intake photos, see services.chat_photo_send) with an optional line."""
 
     consultation = models.ForeignKey("dispatch.Consultation", on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(max_length=2000)
+    body = models.TextField(max_length=2000, blank=True)
+    photo = models.ImageField(
+        upload_to=_chat_photo_path, blank=True, width_field="photo_width", height_field="photo_height"
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True)
+    photo_height = models.PositiveIntegerField(null=True, blank=True)
+    photo_content_type = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from mechmatch.matching.services import (
     match_preview,
     mechanic_directory_list,
 )
+from mechmatch.video.selectors import ice_has_relay, ice_servers_for
 
 NEAR_YOU_KM = 50
 
@@ -371,6 +372,18 @@ def chat_messages(*, consultation: Any, after: int = 0) -> list:
     return list(ChatMessage.objects.filter(consultation=consultation, id__gt=after).select_related("sender"))
 
 
+def chat_photo_visible(*, user: User, message_id: int) -> Any:
+    """A chat photo for the session's two parties and operators; None for anyone else (404)."""
+    from django.db.models import Q
+
+    from mechmatch.journey.models import ChatMessage
+
+    messages = ChatMessage.objects.filter(pk=message_id).exclude(photo="")
+    if not user.is_operator:
+        messages = messages.filter(Q(consultation__customer=user) | Q(consultation__mechanic__user=user))
+    return messages.first()
+
+
 def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     """The shared session page: its customer and its mechanic see it; anyone else gets 404."""
     from mechmatch.journey.models import WaitingMessage
@@ -382,6 +395,7 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     is_mechanic = consultation.mechanic.user_id == user.pk
     intake = Intake.objects.filter(session_request=request).first()
     specialty = ", ".join(consultation.mechanic.brand_specializations[:2])
+    ice_servers = ice_servers_for(user=user, session_seconds=plan.minutes * 60 if plan else None)
     return {
         "consultation": consultation,
         "req": request,
@@ -395,6 +409,8 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "waiting_messages": list(WaitingMessage.objects.filter(session_request=request)),
         "is_favourite": (not is_mechanic) and is_favourite(user=user, mechanic_id=consultation.mechanic_id),
         "photos": list(intake.photos.all()) if intake is not None else [],
+        "ice_servers": ice_servers,
+        "ice_relay": ice_has_relay(ice_servers),
     }
 
 

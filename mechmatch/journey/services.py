@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
@@ -373,6 +374,27 @@ def chat_send(*, user: User, consultation_id: int, body: str) -> ChatMessage:
         raise ValidationError({"body": "Write a message first."})
     with events.atomic_with_events():
         message = ChatMessage.objects.create(consultation=consultation, sender=user, body=body[:1000])
+        payload = {"consultationId": consultation.pk, "messageId": message.pk}
+        events.publish(events.request_channel(consultation.request_id), "chat", payload)
+        events.publish(events.mechanic_channel(consultation.mechanic_id), "chat", payload)
+    return message
+
+
+def chat_photo_send(*, user: User, consultation_id: int, upload: UploadedFile, body: str = "") -> ChatMessage:
+    """A photo in the chat (attached, or a snapshot of the call), re-encoded like intake
+    photos: decoded and stored before the short transaction that inserts its line, so no
+    original bytes or metadata are kept. Callers must not wrap it in a transaction."""
+    consultation = _participant_consultation(user=user, consultation_id=consultation_id)
+    if consultation.status != Consultation.Status.ACTIVE:
+        raise ValidationError({"photo": _("This session has ended.")})
+    content, content_type = image_upload_clean(
+        upload, field="photo", max_bytes=settings.INTAKE_PHOTO_MAX_BYTES, max_side=STORED_MAX_SIDE
+    )
+    message = ChatMessage(consultation=consultation, sender=user, body=(body or "").strip()[:1000])
+    message.photo_content_type = content_type
+    message.photo.save(content.name, content, save=False)
+    with events.atomic_with_events():
+        message.save()
         payload = {"consultationId": consultation.pk, "messageId": message.pk}
         events.publish(events.request_channel(consultation.request_id), "chat", payload)
         events.publish(events.mechanic_channel(consultation.mechanic_id), "chat", payload)

@@ -453,6 +453,40 @@ def session_messages(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def session_photo_send(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A photo into the chat: the attach form (comes back to the page) or the call's snapshot
+    button (X-Requested-With: fetch, answered 204 or 400 with the reason)."""
+    selectors.session_context(user=request.user, consultation_id=pk)  # 404 unless a participant
+    upload = request.FILES.get("photo")
+    error = ""
+    if upload is None:
+        error = _("Choose a photo first.")
+    else:
+        try:
+            services.chat_photo_send(user=request.user, consultation_id=pk, upload=upload)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(error, status=400 if error else 204)
+    if error:
+        messages.error(request, error)
+    return redirect(f"{reverse('journey:session', args=[pk])}#chat")
+
+
+@login_required
+def session_photo(request: SignedInRequest, pk: int, message_id: int) -> HttpResponseBase:
+    """A chat photo, for the session's two parties and operators only (404 for anyone else)."""
+    message = selectors.chat_photo_visible(user=request.user, message_id=message_id)
+    if message is None or message.consultation_id != pk:
+        raise Http404("No such photo")
+    response = FileResponse(message.photo.open("rb"), content_type=message.photo_content_type or "image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@login_required
+@require_POST
 def session_end_view(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.session_context(user=request.user, consultation_id=pk)
     try:

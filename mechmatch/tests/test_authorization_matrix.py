@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from mechmatch.accounts.services import token_create
 from mechmatch.dispatch.models import Offer
 from mechmatch.dispatch.services import offer_accept
-from mechmatch.journey.services import intake_current, intake_photo_add
+from mechmatch.journey.services import chat_photo_send, intake_current, intake_photo_add
 from mechmatch.journey.tests.conftest import book, photo_upload
 from mechmatch.payments.models import Payment
 from mechmatch.testing import make_mechanic
@@ -49,6 +49,10 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {
     ("post", "/api/consultations/{consultation_id}/end"): (
         "/api/consultations/{consultation}/end",
         (200, 404, 404, 200, 401),
+    ),
+    ("post", "/api/consultations/{consultation_id}/signals"): (
+        "/api/consultations/{consultation}/signals",
+        (202, 404, 404, 202, 401),
     ),
     ("delete", "/api/auth/tokens/{token_id}"): ("/api/auth/tokens/{token}", (200, 404, 404, 404, 401)),
     ("get", "/api/checkouts/{payment_id}"): ("/api/checkouts/{payment}", (200, 404, 404, 404, 401)),
@@ -85,6 +89,8 @@ PAGES: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "app/sessions/<int:pk>/end/": ("post", "consultation", (302, 404, 404, 302, SIGN_IN)),
     "app/sessions/<int:pk>/favourite/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
     "app/sessions/<int:pk>/messages/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
+    "app/sessions/<int:pk>/photos/": ("post", "consultation", (302, 404, 404, 302, SIGN_IN)),
+    "app/sessions/<int:pk>/photos/<int:message_id>/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
     "app/sessions/<int:pk>/report.txt": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
     "mechanic/offers/<int:offer_id>/accept/": ("post", "offer", (404, 404, 404, 302, SIGN_IN)),
     "mechanic/offers/<int:offer_id>/decline/": ("post", "offer", (404, 404, 404, 302, SIGN_IN)),
@@ -99,6 +105,7 @@ PUBLIC_PAGES = {"media/mechanics/<str:filename>"}
 # A valid body where the route needs one, so the answer is about who asks, not what.
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/session-requests/{request_id}/choice"): {"choice": "wait_longer"},
+    ("post", "/api/consultations/{consultation_id}/signals"): {"kind": "hello", "peer": "matrix"},
 }
 
 
@@ -132,6 +139,7 @@ def world(customer, settings, tmp_path) -> dict[str, Any]:
     consultation = offer_accept(mechanic=offered, offer_id=offer.pk)
     intake = intake_current(user=customer.user)
     photo = intake_photo_add(intake=intake, upload=photo_upload())
+    chat_photo = chat_photo_send(user=customer.user, consultation_id=consultation.pk, upload=photo_upload())
     token, _ = token_create(user=customer.user, name="the owner's phone")
     return {
         "ids": {
@@ -142,6 +150,7 @@ def world(customer, settings, tmp_path) -> dict[str, Any]:
             "payment": Payment.objects.get(user=customer.user).pk,
             "intake": intake.pk,
             "photo": photo.pk,
+            "chat_photo": chat_photo.pk,
             "token": token.pk,
         },
         "users": {
@@ -168,6 +177,7 @@ def test_every_object_route_has_a_row():
 
 def _page_path(route: str, kind: str, ids: dict[str, int]) -> str:
     path = route.replace("<int:pk>", str(ids[kind])).replace("<int:photo_id>", str(ids["photo"]))
+    path = path.replace("<int:message_id>", str(ids["chat_photo"]))
     for name in ("offer", "consultation", "mechanic"):
         path = path.replace(f"<int:{name}_id>", str(ids[name]))
     return "/" + path

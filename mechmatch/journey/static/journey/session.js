@@ -100,9 +100,14 @@
       if (data && data.payload && data.payload.consultationId && String(data.payload.consultationId) !== consultationId) {
         return; // another session's news on the mechanic's channel
       }
+      if (data && data.kind === "rtc_signal") {
+        // The video call's signalling (video.js): not a chat change.
+        document.dispatchEvent(new CustomEvent("mm:rtc-signal", { detail: data.payload }));
+        return;
+      }
       if (data && (data.kind === "session_ended" || data.kind === "completed")) { ended(); return; }
       pull();
-    });
+    }, { onState: function (state) { root.setAttribute("data-stream", state); } });
   }
   log.scrollTop = log.scrollHeight;
 })();
