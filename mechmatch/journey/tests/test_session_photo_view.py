@@ -4,6 +4,7 @@ served to the two parties and operators only."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +28,7 @@ def _jpeg_with_exif() -> SimpleUploadedFile:
     return SimpleUploadedFile("engine.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def _send(client: Client, consultation, upload) -> object:  # noqa: ANN001
+def _send(client: Client, consultation, upload) -> Any:  # noqa: ANN001
     return client.post(reverse("journey:session_photo_send", args=[consultation.pk]), {"photo": upload})
 
 
