@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mechmatch.dispatch.models import SessionRequest
 
@@ -174,3 +175,23 @@ class WaitingMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Waiting message {self.pk} on request {self.session_request_id}"
+
+
+class SessionNotes(models.Model):
+    """What the mechanic concluded, written during or after the session; the customer reads it
+    on the completion page and in the downloadable report."""
+
+    class NextStep(models.TextChoices):
+        DRIVE_ON = "drive_on", _("Safe to drive on")
+        BOOK_REPAIR = "book_repair", _("Book a repair")
+        URGENT = "urgent", _("Urgent: do not drive")
+
+    consultation = models.OneToOneField("dispatch.Consultation", on_delete=models.CASCADE, related_name="session_notes")
+    diagnosis = models.TextField(max_length=2000, blank=True)
+    likely_causes = models.TextField(max_length=2000, blank=True)
+    next_step = models.CharField(max_length=12, choices=NextStep.choices, blank=True)
+    parts_to_check = models.TextField(max_length=1000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notes on consultation {self.consultation_id}"

@@ -411,6 +411,8 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "photos": list(intake.photos.all()) if intake is not None else [],
         "ice_servers": ice_servers,
         "ice_relay": ice_has_relay(ice_servers),
+        "notes": session_notes_for(consultation=consultation),
+        "duration_minutes": duration_minutes(consultation),
     }
 
 
@@ -432,7 +434,14 @@ def completion_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "duration_minutes": duration_minutes(consultation),
         "review": review,
         "is_favourite": is_favourite(user=user, mechanic_id=consultation.mechanic_id),
+        "notes": session_notes_for(consultation=consultation),
     }
+
+
+def session_notes_for(*, consultation: Any) -> Any:
+    from mechmatch.journey.models import SessionNotes
+
+    return SessionNotes.objects.filter(consultation=consultation).first()
 
 
 def duration_minutes(consultation: Any) -> int:
@@ -442,17 +451,29 @@ def duration_minutes(consultation: Any) -> int:
     return max(1, round((end - consultation.started_at).total_seconds() / 60))
 
 
-def session_report_text(*, user: User, consultation_id: int) -> str:
-    """A plain-text report of the session for the customer (or its mechanic) to keep."""
+def session_report_text(*, user: User, consultation_id: int, site_url: str = "") -> str:
+    """A plain-text report of the session for the customer (or its mechanic) to keep: the
+    vehicle, the plan and durations, the mechanic's notes, the waiting-room messages and the
+    chat, with its photos as links."""
+    from django.urls import reverse
+
+    from mechmatch.journey.models import SessionNotes, WaitingMessage
+    from mechmatch.payments.plans import plan_get
+
     consultation = _consultation_for(user=user, consultation_id=consultation_id)
     request = consultation.request
+    plan = plan_get(request.plan_code or "")
+    notes = session_notes_for(consultation=consultation)
+    waited = round((consultation.started_at - request.created_at).total_seconds() / 60)
     lines = [
         "mechmatch session report",
         "========================",
         f"Session: #{consultation.pk}",
         f"Date: {consultation.started_at:%Y-%m-%d %H:%M} UTC",
-        f"Duration: {duration_minutes(consultation)} min",
-        f"Plan: {request.plan_code or '-'}",
+        f"Plan: {plan.name} ({plan.minutes} min)" if plan else f"Plan: {request.plan_code or '-'}",
+        f"Duration: {duration_minutes(consultation)} min"
+        + (f" (ended {consultation.ended_at:%H:%M} UTC)" if consultation.ended_at else " (still live)"),
+        f"Wait before the mechanic joined: {max(0, waited)} min",
         "",
         f"Vehicle: {request.vehicle_year} {request.vehicle_make} {request.vehicle_model}"
         + (f" (VIN {request.vehicle_vin})" if request.vehicle_vin else ""),
@@ -464,13 +485,33 @@ def session_report_text(*, user: User, consultation_id: int) -> str:
         f"Mechanic: {consultation.mechanic.display_name}",
         "",
         "Mechanic's notes:",
-        consultation.notes or "(none)",
-        "",
-        "Chat:",
     ]
+    if notes is not None:
+        lines += [
+            f"  Diagnosis: {notes.diagnosis or '-'}",
+            f"  Likely causes: {notes.likely_causes or '-'}",
+            f"  Recommended next step: {SessionNotes.NextStep(notes.next_step).label if notes.next_step else '-'}",
+            f"  Parts to check: {notes.parts_to_check or '-'}",
+        ]
+    if consultation.notes:
+        lines.append(f"  {consultation.notes}")
+    if notes is None and not consultation.notes:
+        lines.append("  (none)")
+    lines += ["", "While waiting:"]
+    waiting = list(WaitingMessage.objects.filter(session_request=request))
+    for waiting_message in waiting:
+        lines.append(f"[{waiting_message.created_at:%H:%M}] You: {waiting_message.body}")
+    if not waiting:
+        lines.append("(none)")
+    lines += ["", "Chat:"]
     for message in chat_messages(consultation=consultation):
+        # The report is the customer's: their lines are "You", as on their page.
         who = "Mechanic" if message.sender_id == consultation.mechanic.user_id else "You"
-        lines.append(f"[{message.created_at:%H:%M}] {who}: {message.body}")
+        text = message.body
+        if message.photo:
+            link = site_url.rstrip("/") + reverse("journey:session_photo", args=[consultation.pk, message.pk])
+            text = f"[photo] {link}" + (f" {message.body}" if message.body else "")
+        lines.append(f"[{message.created_at:%H:%M}] {who}: {text}")
     return "\n".join(lines) + "\n"
 
 

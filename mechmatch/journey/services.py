@@ -24,11 +24,11 @@ from mechmatch.customers.services import customer_profile_for, favourite_add, ve
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation, SessionRequest
 from mechmatch.dispatch.selectors import request_owned_by
-from mechmatch.dispatch.services import consultation_end, request_choose
+from mechmatch.dispatch.services import NotFound, consultation_end, request_choose
 from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
 from mechmatch.journey.booking import session_request_start, waiver_accept
-from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, WaitingMessage
+from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, SessionNotes, WaitingMessage
 from mechmatch.mechanics.models import Mechanic, Review
 from mechmatch.mechanics.services import review_create
 from mechmatch.payments.plans import plan_get
@@ -399,6 +399,36 @@ def chat_photo_send(*, user: User, consultation_id: int, upload: UploadedFile, b
         events.publish(events.request_channel(consultation.request_id), "chat", payload)
         events.publish(events.mechanic_channel(consultation.mechanic_id), "chat", payload)
     return message
+
+
+def session_notes_save(
+    *,
+    user: User,
+    consultation_id: int,
+    diagnosis: str = "",
+    likely_causes: str = "",
+    next_step: str = "",
+    parts_to_check: str = "",
+) -> SessionNotes:
+    """The session's mechanic writes (or rewrites) the notes, during or after the session.
+    Anyone else, the customer included, is told the session does not exist."""
+    consultation = Consultation.objects.filter(pk=consultation_id, mechanic__user=user).first()
+    if consultation is None:
+        raise NotFound(_("Session not found."))
+    if next_step and next_step not in SessionNotes.NextStep.values:
+        raise ValidationError({"next_step": _("Choose one of the next steps.")})
+    fields = {
+        "diagnosis": (diagnosis or "").strip()[:2000],
+        "likely_causes": (likely_causes or "").strip()[:2000],
+        "next_step": next_step or "",
+        "parts_to_check": (parts_to_check or "").strip()[:1000],
+    }
+    if not any(fields.values()):
+        raise ValidationError({"diagnosis": _("Write at least the diagnosis or the next step.")})
+    with events.atomic_with_events():
+        notes, _created = SessionNotes.objects.update_or_create(consultation=consultation, defaults=fields)
+        events.publish(events.request_channel(consultation.request_id), "notes", {"consultationId": consultation.pk})
+    return notes
 
 
 def session_end(*, user: User, consultation_id: int) -> Consultation:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("sessions/<int:pk>/messages/", rate_limited("chat")(views.session_messages), name="session_messages"),
     path("sessions/<int:pk>/photos/", rate_limited("chat")(views.session_photo_send), name="session_photo_send"),
     path("sessions/<int:pk>/photos/<int:message_id>/", views.session_photo, name="session_photo"),
+    path("sessions/<int:pk>/notes/", views.session_notes, name="session_notes"),
     path("sessions/<int:pk>/end/", views.session_end_view, name="session_end"),
     path("sessions/<int:pk>/favourite/", views.session_favourite, name="session_favourite"),
     path("sessions/<int:pk>/complete/", views.complete, name="complete"),

@@ -24,6 +24,7 @@ from mechmatch.journey.forms import (
     ContactForm,
     IntakeForm,
     MessageForm,
+    NotesForm,
     PlanForm,
     RatingForm,
     WaitingChoiceForm,
@@ -421,6 +422,11 @@ def session_page(request: SignedInRequest, pk: int) -> HttpResponse:
     if context["consultation"].status != "active" and context["is_customer"]:
         return redirect("journey:complete", pk=pk)
     context["message_form"] = MessageForm()
+    if context["is_mechanic"]:
+        notes = context["notes"]
+        context["notes_form"] = NotesForm(
+            initial={f: getattr(notes, f) for f in NotesForm.base_fields} if notes is not None else None
+        )
     return render(request, "journey/session.html", context)
 
 
@@ -487,6 +493,25 @@ def session_photo(request: SignedInRequest, pk: int, message_id: int) -> HttpRes
 
 @login_required
 @require_POST
+def session_notes(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The mechanic's notes (diagnosis, causes, next step, parts), from the session page."""
+    form = NotesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.session_notes_save(user=request.user, consultation_id=pk, **form.cleaned_data)
+        except DispatchError as exc:
+            raise Http404("No such session") from exc
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your notes are saved. The customer sees them with the session."))
+    return redirect(f"{reverse('journey:session', args=[pk])}#notes")
+
+
+@login_required
+@require_POST
 def session_end_view(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.session_context(user=request.user, consultation_id=pk)
     try:
@@ -541,7 +566,9 @@ def complete(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report(request: SignedInRequest, pk: int) -> HttpResponse:
-    text = selectors.session_report_text(user=request.user, consultation_id=pk)
+    text = selectors.session_report_text(
+        user=request.user, consultation_id=pk, site_url=request.build_absolute_uri("/")
+    )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mechmatch-session-{pk}.txt"'
     return response
