@@ -387,6 +387,7 @@ def chat_photo_visible(*, user: User, message_id: int) -> Any:
 def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     """The shared session page: its customer and its mechanic see it; anyone else gets 404."""
     from mechmatch.journey.models import WaitingMessage
+    from mechmatch.journey.session_length import session_deadline, session_extension_offer
     from mechmatch.payments.plans import plan_get
 
     consultation = _consultation_for(user=user, consultation_id=consultation_id)
@@ -413,6 +414,8 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "ice_relay": ice_has_relay(ice_servers),
         "notes": session_notes_for(consultation=consultation),
         "duration_minutes": duration_minutes(consultation),
+        "deadline": session_deadline(consultation),
+        "extension_offer": session_extension_offer(consultation) if consultation.customer_id == user.pk else None,
     }
 
 

@@ -29,6 +29,7 @@ from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
 from mechmatch.journey.booking import session_request_start, waiver_accept
 from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, SessionNotes, WaitingMessage
+from mechmatch.journey.session_length import session_close_if_overdue
 from mechmatch.mechanics.models import Mechanic, Review
 from mechmatch.mechanics.services import review_create
 from mechmatch.payments.plans import plan_get
@@ -367,7 +368,7 @@ def chat_send(*, user: User, consultation_id: int, body: str) -> ChatMessage:
     """Stores a chat line and wakes both sides' pages (the customer listens on the request's
     channel, the mechanic on their own)."""
     consultation = _participant_consultation(user=user, consultation_id=consultation_id)
-    if consultation.status != Consultation.Status.ACTIVE:
+    if session_close_if_overdue(consultation):
         raise ValidationError({"body": "This session has ended."})
     body = (body or "").strip()
     if not body:
@@ -385,7 +386,7 @@ def chat_photo_send(*, user: User, consultation_id: int, upload: UploadedFile, b
     photos: decoded and stored before the short transaction that inserts its line, so no
     original bytes or metadata are kept. Callers must not wrap it in a transaction."""
     consultation = _participant_consultation(user=user, consultation_id=consultation_id)
-    if consultation.status != Consultation.Status.ACTIVE:
+    if session_close_if_overdue(consultation):
         raise ValidationError({"photo": _("This session has ended.")})
     content, content_type = image_upload_clean(
         upload, field="photo", max_bytes=settings.INTAKE_PHOTO_MAX_BYTES, max_side=STORED_MAX_SIDE

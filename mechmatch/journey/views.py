@@ -31,6 +31,7 @@ from mechmatch.journey.forms import (
     WaiverForm,
 )
 from mechmatch.journey.models import Intake, IntakePhoto
+from mechmatch.journey.session_length import session_close_if_overdue
 from mechmatch.matching.selectors import mechanic_public_profile
 from mechmatch.mechanics.services import AlreadyRated
 from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, format_cents, plan_get, plan_price_cents
@@ -419,6 +420,8 @@ def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 def session_page(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.session_context(user=request.user, consultation_id=pk)
+    if context["consultation"].status == "active" and session_close_if_overdue(context["consultation"]):
+        context = selectors.session_context(user=request.user, consultation_id=pk)  # its time is up
     if context["consultation"].status != "active" and context["is_customer"]:
         return redirect("journey:complete", pk=pk)
     context["message_form"] = MessageForm()
@@ -450,64 +453,12 @@ def session_messages(request: SignedInRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect(f"{reverse('journey:session', args=[pk])}#chat")
+    session_close_if_overdue(context["consultation"])  # the page asks at the deadline
     after = request.GET.get("after", "0")
     lines = selectors.chat_messages(consultation=context["consultation"], after=int(after) if after.isdigit() else 0)
     response = render(request, "journey/_chat_lines.html", {**context, "chat_lines": lines})
     response["X-Session-Status"] = context["consultation"].status
     return response
-
-
-@login_required
-@require_POST
-def session_photo_send(request: SignedInRequest, pk: int) -> HttpResponse:
-    """A photo into the chat: the attach form (comes back to the page) or the call's snapshot
-    button (X-Requested-With: fetch, answered 204 or 400 with the reason)."""
-    selectors.session_context(user=request.user, consultation_id=pk)  # 404 unless a participant
-    upload = request.FILES.get("photo")
-    error = ""
-    if upload is None:
-        error = _("Choose a photo first.")
-    else:
-        try:
-            services.chat_photo_send(user=request.user, consultation_id=pk, upload=upload)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    if request.headers.get("X-Requested-With") == "fetch":
-        return HttpResponse(error, status=400 if error else 204)
-    if error:
-        messages.error(request, error)
-    return redirect(f"{reverse('journey:session', args=[pk])}#chat")
-
-
-@login_required
-def session_photo(request: SignedInRequest, pk: int, message_id: int) -> HttpResponseBase:
-    """A chat photo, for the session's two parties and operators only (404 for anyone else)."""
-    message = selectors.chat_photo_visible(user=request.user, message_id=message_id)
-    if message is None or message.consultation_id != pk:
-        raise Http404("No such photo")
-    response = FileResponse(message.photo.open("rb"), content_type=message.photo_content_type or "image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
-
-
-@login_required
-@require_POST
-def session_notes(request: SignedInRequest, pk: int) -> HttpResponse:
-    """The mechanic's notes (diagnosis, causes, next step, parts), from the session page."""
-    form = NotesForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    else:
-        try:
-            services.session_notes_save(user=request.user, consultation_id=pk, **form.cleaned_data)
-        except DispatchError as exc:
-            raise Http404("No such session") from exc
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Your notes are saved. The customer sees them with the session."))
-    return redirect(f"{reverse('journey:session', args=[pk])}#notes")
 
 
 @login_required

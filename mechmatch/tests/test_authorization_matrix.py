@@ -89,6 +89,7 @@ PAGES: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "app/sessions/<int:pk>/end/": ("post", "consultation", (302, 404, 404, 302, SIGN_IN)),
     "app/sessions/<int:pk>/favourite/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
     "app/sessions/<int:pk>/messages/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
+    "app/sessions/<int:pk>/extend/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
     "app/sessions/<int:pk>/notes/": ("post", "consultation", (404, 404, 404, 302, SIGN_IN)),
     "app/sessions/<int:pk>/photos/": ("post", "consultation", (302, 404, 404, 302, SIGN_IN)),
     "app/sessions/<int:pk>/photos/<int:message_id>/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),

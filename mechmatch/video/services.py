@@ -18,6 +18,7 @@ from mechmatch.accounts.models import User
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation
 from mechmatch.dispatch.services import DispatchError, NotFound
+from mechmatch.journey.session_length import session_close_if_overdue
 
 SIGNAL_EVENT = "rtc_signal"
 SIGNAL_KINDS = ("hello", "offer", "answer", "candidate", "restart", "bye")
@@ -68,13 +69,13 @@ def consultation_signal_send(*, user: User, consultation_id: int, signal: Signal
     consultation = (
         Consultation.objects.filter(pk=consultation_id)
         .filter(Q(customer=user) | Q(mechanic__user=user))
-        .select_related("mechanic")
+        .select_related("mechanic", "request")
         .first()
     )
     if consultation is None:
         raise NotFound(_("Session not found."))
     _signal_clean(signal)
-    if consultation.status != Consultation.Status.ACTIVE and signal.kind != "bye":
+    if session_close_if_overdue(consultation) and signal.kind != "bye":
         raise DispatchError(_("This session has ended."))
     role = "mechanic" if consultation.mechanic.user_id == user.pk else "customer"
     payload: dict[str, object] = {
