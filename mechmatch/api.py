@@ -27,6 +27,7 @@ from mechmatch.mechanics.api import router as mechanics_router
 from mechmatch.mechanics.services import AlreadyRated
 from mechmatch.notifications.api import router as notifications_router
 from mechmatch.payments.api import router as payments_router
+from mechmatch.video.api import router as video_router
 
 
 class MechmatchAPI(NinjaAPI):
@@ -131,3 +132,4 @@ api.add_router("/", customers_router)
 api.add_router("/", journey_router)
 api.add_router("/", notifications_router)
 api.add_router("/", experiments_router)
+api.add_router("/", video_router)

@@ -296,6 +296,12 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 # Bump when the customer terms change: acceptance is recorded per version.
 WAIVER_VERSION = env_str("WAIVER_VERSION", "2026-11")
 INTAKE_PHOTO_MAX_BYTES = env_int("INTAKE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# The session's video call. ICE_SERVERS: comma-separated stun:/turn:/turns: URLs; TURN URLs get a
+# coturn shared-secret credential (use-auth-secret, static-auth-secret = TURN_SECRET) minted per
+# person and session, valid for the plan's length plus the grace. Empty: host candidates only.
+ICE_SERVERS = env_list("ICE_SERVERS", "")
+TURN_SECRET = env_str("TURN_SECRET", "")
+TURN_CREDENTIAL_GRACE_SECONDS = env_int("TURN_CREDENTIAL_GRACE_SECONDS", 900)
 
 # ---------------------------------------------------------------- abuse: sign-in, rate limits, tokens
 # One shared cache for rate-limit counters: the database (`manage.py createcachetable`, run by

@@ -26,6 +26,7 @@ from mechmatch.matching.services import (
     match_preview,
     mechanic_directory_list,
 )
+from mechmatch.video.selectors import ice_has_relay, ice_servers_for
 
 NEAR_YOU_KM = 50
 # The preview shows the best match and four more, as the preview API returns them.
@@ -410,9 +411,22 @@ def chat_messages(*, consultation: Any, after: int = 0) -> list:
     return list(ChatMessage.objects.filter(consultation=consultation, id__gt=after).select_related("sender"))
 
 
+def chat_photo_visible(*, user: User, message_id: int) -> Any:
+    """A chat photo for the session's two parties and operators; None for anyone else (404)."""
+    from django.db.models import Q
+
+    from mechmatch.journey.models import ChatMessage
+
+    messages = ChatMessage.objects.filter(pk=message_id).exclude(photo="")
+    if not user.is_operator:
+        messages = messages.filter(Q(consultation__customer=user) | Q(consultation__mechanic__user=user))
+    return messages.first()
+
+
 def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     """The shared session page: its customer and its mechanic see it; anyone else gets 404."""
     from mechmatch.journey.models import WaitingMessage
+    from mechmatch.journey.session_length import session_deadline, session_extension_offer
     from mechmatch.payments.plans import plan_get
 
     consultation = _consultation_for(user=user, consultation_id=consultation_id)
@@ -421,6 +435,7 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     is_mechanic = consultation.mechanic.user_id == user.pk
     intake = Intake.objects.filter(session_request=request).first()
     specialty = ", ".join(consultation.mechanic.brand_specializations[:2])
+    ice_servers = ice_servers_for(user=user, session_seconds=plan.minutes * 60 if plan else None)
     return {
         "consultation": consultation,
         "req": request,
@@ -434,6 +449,12 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "waiting_messages": list(WaitingMessage.objects.filter(session_request=request)),
         "is_favourite": (not is_mechanic) and is_favourite(user=user, mechanic_id=consultation.mechanic_id),
         "photos": list(intake.photos.all()) if intake is not None else [],
+        "ice_servers": ice_servers,
+        "ice_relay": ice_has_relay(ice_servers),
+        "notes": session_notes_for(consultation=consultation),
+        "duration_minutes": duration_minutes(consultation),
+        "deadline": session_deadline(consultation),
+        "extension_offer": session_extension_offer(consultation) if consultation.customer_id == user.pk else None,
     }
 
 
@@ -457,7 +478,14 @@ def completion_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "review": review,
         "is_favourite": is_favourite(user=user, mechanic_id=consultation.mechanic_id),
         "satisfaction": SatisfactionAnswer.objects.filter(consultation=consultation).first(),
+        "notes": session_notes_for(consultation=consultation),
     }
+
+
+def session_notes_for(*, consultation: Any) -> Any:
+    from mechmatch.journey.models import SessionNotes
+
+    return SessionNotes.objects.filter(consultation=consultation).first()
 
 
 def duration_minutes(consultation: Any) -> int:
@@ -467,17 +495,29 @@ def duration_minutes(consultation: Any) -> int:
     return max(1, round((end - consultation.started_at).total_seconds() / 60))
 
 
-def session_report_text(*, user: User, consultation_id: int) -> str:
-    """A plain-text report of the session for the customer (or its mechanic) to keep."""
+def session_report_text(*, user: User, consultation_id: int, site_url: str = "") -> str:
+    """A plain-text report of the session for the customer (or its mechanic) to keep: the
+    vehicle, the plan and durations, the mechanic's notes, the waiting-room messages and the
+    chat, with its photos as links."""
+    from django.urls import reverse
+
+    from mechmatch.journey.models import SessionNotes, WaitingMessage
+    from mechmatch.payments.plans import plan_get
+
     consultation = _consultation_for(user=user, consultation_id=consultation_id)
     request = consultation.request
+    plan = plan_get(request.plan_code or "")
+    notes = session_notes_for(consultation=consultation)
+    waited = round((consultation.started_at - request.created_at).total_seconds() / 60)
     lines = [
         "mechmatch session report",
         "========================",
         f"Session: #{consultation.pk}",
         f"Date: {consultation.started_at:%Y-%m-%d %H:%M} UTC",
-        f"Duration: {duration_minutes(consultation)} min",
-        f"Plan: {request.plan_code or '-'}",
+        f"Plan: {plan.name} ({plan.minutes} min)" if plan else f"Plan: {request.plan_code or '-'}",
+        f"Duration: {duration_minutes(consultation)} min"
+        + (f" (ended {consultation.ended_at:%H:%M} UTC)" if consultation.ended_at else " (still live)"),
+        f"Wait before the mechanic joined: {max(0, waited)} min",
         "",
         f"Vehicle: {request.vehicle_year} {request.vehicle_make} {request.vehicle_model}"
         + (f" (VIN {request.vehicle_vin})" if request.vehicle_vin else ""),
@@ -489,13 +529,33 @@ def session_report_text(*, user: User, consultation_id: int) -> str:
         f"Mechanic: {consultation.mechanic.display_name}",
         "",
         "Mechanic's notes:",
-        consultation.notes or "(none)",
-        "",
-        "Chat:",
     ]
+    if notes is not None:
+        lines += [
+            f"  Diagnosis: {notes.diagnosis or '-'}",
+            f"  Likely causes: {notes.likely_causes or '-'}",
+            f"  Recommended next step: {SessionNotes.NextStep(notes.next_step).label if notes.next_step else '-'}",
+            f"  Parts to check: {notes.parts_to_check or '-'}",
+        ]
+    if consultation.notes:
+        lines.append(f"  {consultation.notes}")
+    if notes is None and not consultation.notes:
+        lines.append("  (none)")
+    lines += ["", "While waiting:"]
+    waiting = list(WaitingMessage.objects.filter(session_request=request))
+    for waiting_message in waiting:
+        lines.append(f"[{waiting_message.created_at:%H:%M}] You: {waiting_message.body}")
+    if not waiting:
+        lines.append("(none)")
+    lines += ["", "Chat:"]
     for message in chat_messages(consultation=consultation):
+        # The report is the customer's: their lines are "You", as on their page.
         who = "Mechanic" if message.sender_id == consultation.mechanic.user_id else "You"
-        lines.append(f"[{message.created_at:%H:%M}] {who}: {message.body}")
+        text = message.body
+        if message.photo:
+            link = site_url.rstrip("/") + reverse("journey:session_photo", args=[consultation.pk, message.pk])
+            text = f"[photo] {link}" + (f" {message.body}" if message.body else "")
+        lines.append(f"[{message.created_at:%H:%M}] {who}: {text}")
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
@@ -23,12 +24,13 @@ from mechmatch.customers.services import customer_profile_for, vehicle_add, vehi
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation, SessionRequest
 from mechmatch.dispatch.selectors import request_owned_by
-from mechmatch.dispatch.services import consultation_end, request_choose
+from mechmatch.dispatch.services import NotFound, consultation_end, request_choose
 from mechmatch.experiments.flows import pays_first
 from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
 from mechmatch.journey.booking import session_request_start, waiver_accept
-from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, WaitingMessage
+from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, SessionNotes, WaitingMessage
+from mechmatch.journey.session_length import session_close_if_overdue
 from mechmatch.mechanics.models import Mechanic, Review
 from mechmatch.mechanics.services import review_create
 from mechmatch.payments.plans import plan_get
@@ -375,7 +377,7 @@ def chat_send(*, user: User, consultation_id: int, body: str) -> ChatMessage:
     """Stores a chat line and wakes both sides' pages (the customer listens on the request's
     channel, the mechanic on their own)."""
     consultation = _participant_consultation(user=user, consultation_id=consultation_id)
-    if consultation.status != Consultation.Status.ACTIVE:
+    if session_close_if_overdue(consultation):
         raise ValidationError({"body": "This session has ended."})
     body = (body or "").strip()
     if not body:
@@ -386,6 +388,57 @@ def chat_send(*, user: User, consultation_id: int, body: str) -> ChatMessage:
         events.publish(events.request_channel(consultation.request_id), "chat", payload)
         events.publish(events.mechanic_channel(consultation.mechanic_id), "chat", payload)
     return message
+
+
+def chat_photo_send(*, user: User, consultation_id: int, upload: UploadedFile, body: str = "") -> ChatMessage:
+    """A photo in the chat (attached, or a snapshot of the call), re-encoded like intake
+    photos: decoded and stored before the short transaction that inserts its line, so no
+    original bytes or metadata are kept. Callers must not wrap it in a transaction."""
+    consultation = _participant_consultation(user=user, consultation_id=consultation_id)
+    if session_close_if_overdue(consultation):
+        raise ValidationError({"photo": _("This session has ended.")})
+    content, content_type = image_upload_clean(
+        upload, field="photo", max_bytes=settings.INTAKE_PHOTO_MAX_BYTES, max_side=STORED_MAX_SIDE
+    )
+    message = ChatMessage(consultation=consultation, sender=user, body=(body or "").strip()[:1000])
+    message.photo_content_type = content_type
+    message.photo.save(content.name, content, save=False)
+    with events.atomic_with_events():
+        message.save()
+        payload = {"consultationId": consultation.pk, "messageId": message.pk}
+        events.publish(events.request_channel(consultation.request_id), "chat", payload)
+        events.publish(events.mechanic_channel(consultation.mechanic_id), "chat", payload)
+    return message
+
+
+def session_notes_save(
+    *,
+    user: User,
+    consultation_id: int,
+    diagnosis: str = "",
+    likely_causes: str = "",
+    next_step: str = "",
+    parts_to_check: str = "",
+) -> SessionNotes:
+    """The session's mechanic writes (or rewrites) the notes, during or after the session.
+    Anyone else, the customer included, is told the session does not exist."""
+    consultation = Consultation.objects.filter(pk=consultation_id, mechanic__user=user).first()
+    if consultation is None:
+        raise NotFound(_("Session not found."))
+    if next_step and next_step not in SessionNotes.NextStep.values:
+        raise ValidationError({"next_step": _("Choose one of the next steps.")})
+    fields = {
+        "diagnosis": (diagnosis or "").strip()[:2000],
+        "likely_causes": (likely_causes or "").strip()[:2000],
+        "next_step": next_step or "",
+        "parts_to_check": (parts_to_check or "").strip()[:1000],
+    }
+    if not any(fields.values()):
+        raise ValidationError({"diagnosis": _("Write at least the diagnosis or the next step.")})
+    with events.atomic_with_events():
+        notes, _created = SessionNotes.objects.update_or_create(consultation=consultation, defaults=fields)
+        events.publish(events.request_channel(consultation.request_id), "notes", {"consultationId": consultation.pk})
+    return notes
 
 
 def session_end(*, user: User, consultation_id: int) -> Consultation:

@@ -26,6 +26,7 @@ from mechmatch.journey.forms import (
     ContactForm,
     IntakeForm,
     MessageForm,
+    NotesForm,
     PlanForm,
     RatingForm,
     SatisfactionForm,
@@ -33,6 +34,7 @@ from mechmatch.journey.forms import (
     WaiverForm,
 )
 from mechmatch.journey.models import Intake, IntakePhoto
+from mechmatch.journey.session_length import session_close_if_overdue
 from mechmatch.matching.selectors import mechanic_public_profile
 from mechmatch.mechanics.services import AlreadyRated
 from mechmatch.payments.money import amount_display
@@ -426,9 +428,16 @@ def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 def session_page(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.session_context(user=request.user, consultation_id=pk)
+    if context["consultation"].status == "active" and session_close_if_overdue(context["consultation"]):
+        context = selectors.session_context(user=request.user, consultation_id=pk)  # its time is up
     if context["consultation"].status != "active" and context["is_customer"]:
         return redirect("journey:complete", pk=pk)
     context["message_form"] = MessageForm()
+    if context["is_mechanic"]:
+        notes = context["notes"]
+        context["notes_form"] = NotesForm(
+            initial={f: getattr(notes, f) for f in NotesForm.base_fields} if notes is not None else None
+        )
     return render(request, "journey/session.html", context)
 
 
@@ -452,6 +461,7 @@ def session_messages(request: SignedInRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect(f"{reverse('journey:session', args=[pk])}#chat")
+    session_close_if_overdue(context["consultation"])  # the page asks at the deadline
     after = request.GET.get("after", "0")
     lines = selectors.chat_messages(consultation=context["consultation"], after=int(after) if after.isdigit() else 0)
     response = render(request, "journey/_chat_lines.html", {**context, "chat_lines": lines})
@@ -538,7 +548,9 @@ def satisfaction(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report(request: SignedInRequest, pk: int) -> HttpResponse:
-    text = selectors.session_report_text(user=request.user, consultation_id=pk)
+    text = selectors.session_report_text(
+        user=request.user, consultation_id=pk, site_url=request.build_absolute_uri("/")
+    )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mechmatch-session-{pk}.txt"'
     return response

@@ -17,7 +17,7 @@ from mechmatch.accounts.services import token_create
 from mechmatch.customers.services import favourite_add, vehicle_add
 from mechmatch.dispatch.models import Offer
 from mechmatch.dispatch.services import offer_accept
-from mechmatch.journey.services import intake_current, intake_photo_add
+from mechmatch.journey.services import chat_photo_send, intake_current, intake_photo_add
 from mechmatch.journey.tests.conftest import book, photo_upload
 from mechmatch.notifications.services import notification_enqueue
 from mechmatch.payments.models import Payment
@@ -55,6 +55,10 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {
     ("post", "/api/consultations/{consultation_id}/end"): (
         "/api/consultations/{consultation}/end",
         (200, 404, 404, 200, 401),
+    ),
+    ("post", "/api/consultations/{consultation_id}/signals"): (
+        "/api/consultations/{consultation}/signals",
+        (202, 404, 404, 202, 401),
     ),
     ("delete", "/api/auth/tokens/{token_id}"): ("/api/auth/tokens/{token}", (200, 404, 404, 404, 401)),
     ("get", "/api/checkouts/{payment_id}"): ("/api/checkouts/{payment}", (200, 404, 404, 404, 401)),
@@ -120,6 +124,10 @@ PAGES: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "app/sessions/<int:pk>/favourite/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
     "app/sessions/<int:pk>/messages/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
     "app/sessions/<int:pk>/satisfaction/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
+    "app/sessions/<int:pk>/extend/": ("post", "consultation", (302, 404, 404, 404, SIGN_IN)),
+    "app/sessions/<int:pk>/notes/": ("post", "consultation", (404, 404, 404, 302, SIGN_IN)),
+    "app/sessions/<int:pk>/photos/": ("post", "consultation", (302, 404, 404, 302, SIGN_IN)),
+    "app/sessions/<int:pk>/photos/<int:message_id>/": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
     "app/sessions/<int:pk>/report.txt": ("get", "consultation", (200, 404, 404, 200, SIGN_IN)),
     "mechanic/offers/<int:offer_id>/accept/": ("post", "offer", (404, 404, 404, 302, SIGN_IN)),
     "mechanic/offers/<int:offer_id>/decline/": ("post", "offer", (404, 404, 404, 302, SIGN_IN)),
@@ -142,6 +150,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/checkouts/{payment_id}/settle"): {"outcome": "pay"},
     ("post", "/api/consultations/{consultation_id}/rating"): {"rating": 5},
     ("post", "/api/consultations/{consultation_id}/messages"): {"body": "Hello"},
+    ("post", "/api/consultations/{consultation_id}/signals"): {"kind": "hello", "peer": "matrix"},
 }
 # Routes whose body is a multipart form (a fresh file each time: an upload is read once).
 MULTIPART: dict[tuple[str, str], Any] = {
@@ -179,6 +188,7 @@ def world(customer, settings, tmp_path) -> dict[str, Any]:
     consultation = offer_accept(mechanic=offered, offer_id=offer.pk)
     intake = intake_current(user=customer.user)
     photo = intake_photo_add(intake=intake, upload=photo_upload())
+    chat_photo = chat_photo_send(user=customer.user, consultation_id=consultation.pk, upload=photo_upload())
     token, _ = token_create(user=customer.user, name="the owner's phone")
     payment = Payment.objects.get(user=customer.user)
     favourite_add(customer=customer, mechanic=offered)
@@ -198,6 +208,7 @@ def world(customer, settings, tmp_path) -> dict[str, Any]:
             "payment": payment.pk,
             "intake": intake.pk,
             "photo": photo.pk,
+            "chat_photo": chat_photo.pk,
             "token": token.pk,
             "vehicle": vehicle.pk,
             "test_payment": test_payment.pk,
@@ -228,6 +239,7 @@ def test_every_object_route_has_a_row():
 
 def _page_path(route: str, kind: str, ids: dict[str, int]) -> str:
     path = route.replace("<int:pk>", str(ids[kind])).replace("<int:photo_id>", str(ids["photo"]))
+    path = path.replace("<int:message_id>", str(ids["chat_photo"]))
     for name in ("offer", "consultation", "mechanic"):
         path = path.replace(f"<int:{name}_id>", str(ids[name]))
     return "/" + path

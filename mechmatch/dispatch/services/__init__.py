@@ -35,7 +35,12 @@ from mechmatch.dispatch.services.requests import (
     request_create,
     request_vehicle_key,
 )
-from mechmatch.dispatch.services.shifts import ShiftChange, consultation_end, mechanic_shift_set
+from mechmatch.dispatch.services.shifts import (
+    ShiftChange,
+    consultation_end,
+    consultation_end_at_deadline,
+    mechanic_shift_set,
+)
 
 __all__ = [
     "CHOICES",
@@ -46,6 +51,7 @@ __all__ = [
     "ShiftChange",
     "TickResult",
     "consultation_end",
+    "consultation_end_at_deadline",
     "dispatch_tick",
     "mechanic_shift_set",
     "offer_accept",
