@@ -15,14 +15,16 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.dispatch.models import Consultation
 from mechmatch.dispatch.services import NotFound, consultation_end_at_deadline
 from mechmatch.payments.models import Payment
-from mechmatch.payments.plans import PLANS, Plan, format_cents, plan_get, plan_price_cents
-from mechmatch.payments.services import payment_start
+from mechmatch.payments.money import amount_display
+from mechmatch.payments.plans import PLANS, Plan, plan_get, plan_price_cents
+from mechmatch.payments.services import CURRENCY_BY_COUNTRY, payment_start
 
 
 def extension_reference(consultation: Consultation) -> str:
@@ -64,9 +66,12 @@ class ExtensionOffer:
     plan: Plan
     amount_cents: int
 
+    currency: str = "CAD"
+
     @property
     def price(self) -> str:
-        return format_cents(self.amount_cents)
+        """In the reader's language, through the one money formatter ("29,99 $" in French)."""
+        return amount_display(self.amount_cents, self.currency, get_language() or "en")
 
 
 def session_extension_offer(consultation: Consultation) -> ExtensionOffer | None:
@@ -76,7 +81,8 @@ def session_extension_offer(consultation: Consultation) -> ExtensionOffer | None
     plan = plan_next_up(consultation.request.plan_code or "")
     if plan is None:
         return None
-    return ExtensionOffer(plan, plan_price_cents(plan.code))
+    currency = CURRENCY_BY_COUNTRY.get(consultation.request.country, "CAD")
+    return ExtensionOffer(plan, plan_price_cents(plan.code), currency)
 
 
 def session_close_if_overdue(consultation: Consultation, *, now: datetime | None = None) -> bool:
