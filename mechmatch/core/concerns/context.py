@@ -59,3 +59,30 @@ def apply_context_rules(evidence: Evidence, brands: Sequence[str]) -> None:
             del evidence["battery_starting"]
             for phrase in battery:
                 add_evidence(evidence, "ev_hybrid", phrase)
+
+    _speed_vibration(evidence)
+    _symptom_places(evidence)
+
+
+_BUMP_ONLY = frozenset({"over bumps", "over bump", "bumps", "speed bumps", "potholes", "pothole"})
+# Places that hold wiring: smoke or a burning smell there is an electrical fault.
+_WIRING_PLACES = frozenset(
+    {"under the dashboard", "under the dash", "behind the dash", "behind the dashboard", "behind the radio"}
+)
+
+
+def _speed_vibration(evidence: Evidence) -> None:
+    # Shaking that comes with speed is the classic out-of-balance wheel; shaking only while
+    # braking from speed is the brakes' (warped rotors), already found by its own phrases.
+    if "_vibration" in evidence and "_speed" in evidence and "brakes" not in evidence:
+        add_evidence(evidence, "tires", f"{evidence['_vibration'][0]} + {evidence['_speed'][0]}")
+
+
+def _symptom_places(evidence: Evidence) -> None:
+    places = evidence.get("_place", [])
+    if "_smoke" in evidence and any(p in _WIRING_PLACES for p in places):
+        add_evidence(evidence, "electrical", f"{evidence['_smoke'][0]} + {places[0]}")
+    # Lights that flicker over bumps are a loose connection, not the suspension.
+    suspension = evidence.get("suspension")
+    if "electrical" in evidence and suspension and all(p in _BUMP_ONLY for p in suspension):
+        del evidence["suspension"]

@@ -24,7 +24,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "concerns"
 # Phrases under this key swallow their tokens and yield nothing ("take a break", "tire of").
 BLOCK = "_block"
 # Keys the context rules (concerns/context.py) read; like BLOCK they are never returned.
-SIGNALS: frozenset[str] = frozenset({BLOCK, "_buy", "_charge", "_click", "_coding", "_inspect", "_key_turn"})
+SIGNALS: frozenset[str] = frozenset(
+    {BLOCK, "_buy", "_charge", "_click", "_coding", "_inspect", "_key_turn", "_place", "_smoke", "_speed", "_vibration"}
+)
 
 
 class LexiconError(ValueError):

@@ -246,3 +246,23 @@ def test_internal_markers_never_leak_into_keywords() -> None:
     analysis = analyse_concern("coding, buying, inspect, charging, clicks")
     assert all(not slug.startswith("_") for slug in analysis.keywords)
     assert all(not slug.startswith("_") for slug in analysis.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("car shakes above 100 km/h", ["tires"]),
+        ("ça vibre à haute vitesse sur l'autoroute", ["tires"]),
+        ("my car shudders when i brake from highway speed", ["brakes"]),
+        ("smoke coming out from under the dashboard", ["electrical"]),
+        ("headlights flicker when I go over bumps", ["electrical"]),
+        ("loud clunk from the front wheel area over bumps", ["suspension"]),
+        ("my heated seat stopped warming up", ["electrical"]),
+        ("le toit ouvrant ne ferme plus", ["electrical"]),
+        ("les capteurs de stationnement sonnent tout le temps", ["backup_camera"]),
+        ("reverse camra shows a black screen", ["backup_camera"]),
+        ("squeal from the engine bay when the AC kicks in", ["hvac"]),
+    ],
+)
+def test_the_error_classes_seen_on_unseen_messages(text, expected):
+    assert extract_keywords(text) == expected
