@@ -13,6 +13,9 @@ from mechmatch.accounts.models import User
 from mechmatch.accounts.services import token_create
 from mechmatch.testing import make_customer, make_mechanic, make_user
 
+# The browser fixtures (one Playwright, one chromium for the whole run).
+pytest_plugins = ["mechmatch.browser_testing"]
+
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":

@@ -27,6 +27,7 @@ from mechmatch.mechanics.api import router as mechanics_router
 from mechmatch.mechanics.services import AlreadyRated
 from mechmatch.notifications.api import router as notifications_router
 from mechmatch.payments.api import router as payments_router
+from mechmatch.scheduling.services import BookingClosed
 from mechmatch.video.api import router as video_router
 
 
@@ -70,7 +71,12 @@ _BODY_PARAMETER = "payload"
 
 # The one place dispatch's refusals become statuses: the nearest class in the exception's
 # MRO decides, so a new subclass answers 409 until it is given a status of its own here.
-DISPATCH_ERROR_STATUSES: dict[type[DispatchError], int] = {NotFound: 404, Forbidden: 403, DispatchError: 409}
+DISPATCH_ERROR_STATUSES: dict[type[DispatchError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    DispatchError: 409,
+    BookingClosed: 409,  # a booking that has started or was cancelled: a conflict with its state
+}
 
 
 def error_response(

@@ -29,6 +29,13 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
     Kind.RECEIPT: {**_MONEY, "path": "/app/history/#payments"},
     Kind.REFUND: {**_MONEY, "path": "/app/history/#payments"},
     Kind.REFUND_OFFERED: {**_REQUEST, **_MONEY, "path": "/app/requests/42/"},
+    Kind.SCHEDULED_SOON: {**_REQUEST, "when": "2026-12-03 14:00 EST", "path": "/schedule/bookings/"},
+    Kind.SCHEDULED_REMINDER: {
+        "vehicle": "2018 Honda Civic",
+        "mechanic_name": "Morgan",
+        "when": "2026-12-03 14:00 EST",
+        "path": "/schedule/bookings/",
+    },
     Kind.MECHANIC_AVAILABLE: {
         "vehicle": "2018 Honda Civic",
         "mechanic_name": "Morgan",
@@ -40,6 +47,7 @@ _RECIPIENT: dict[str, str] = {
     Kind.EXCLUSIVE_OFFER: "Morgan",
     Kind.FAVOURITE_REQUEST: "Morgan",
     Kind.WINDOW_EXTENDED: "Morgan",
+    Kind.SCHEDULED_SOON: "Morgan",
 }
 
 

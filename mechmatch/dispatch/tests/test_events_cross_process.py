@@ -95,4 +95,5 @@ def test_an_accept_in_another_process_reaches_the_waiting_room_stream(live_serve
     with out.open("a") as fh:
         fh.write(line + "\n")
     time.sleep(5)  # the server's next heartbeats hit the closed socket and end the stream
-    assert latency_ms < 1500
+    # The latency is printed and kept in var/dispatch-latency.txt, never asserted: on a busy
+    # machine it measures the machine (make bench-streams measures it properly).

@@ -1,3 +1,9 @@
-"""The journey's browser fixtures (chromium, contexts watched for CSP violations, screenshots)."""
+"""Browser tests here share mechmatch.browser_testing (chromium, contexts watched for CSP
+violations, screenshots), registered by the root conftest."""
 
-from mechmatch.journey.tests.browser.conftest import _short_event_streams, browser, new_context, shots  # noqa: F401
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _short_event_streams(short_event_streams):  # noqa: ANN001
+    """Short streams with frequent heartbeats, so they end soon after each test."""

@@ -57,7 +57,7 @@ def test_a_new_customer_books_chats_rates_and_rebooks_their_mechanic(new_context
     expect(customer.get_by_test_id("request-status")).to_contain_text(f"Waiting for {first_name} to accept")
     expect(customer.get_by_role("heading", level=1)).to_contain_text(f"{best} will join shortly")
     customer.get_by_role("textbox", name="Message").fill("Hi, I'm ready when you are")
-    customer.get_by_role("button", name="Send").click()
+    customer.get_by_role("button", name="Send", exact=True).click()
     shots(customer, "waiting-room")
     customer.evaluate("window.__noReload = true")
 
@@ -80,7 +80,7 @@ def test_a_new_customer_books_chats_rates_and_rebooks_their_mechanic(new_context
     customer.evaluate("window.__noReload = true")
 
     customer.get_by_role("textbox", name="Message").fill("The squeal is worst in the morning <b>honestly</b>")
-    customer.get_by_role("button", name="Send").click()
+    customer.get_by_role("button", name="Send", exact=True).click()
     expect(mechanic.get_by_test_id("chat-log")).to_contain_text("worst in the morning <b>honestly</b>")
     mechanic.get_by_role("textbox", name="Message").fill("Sounds like the wear indicators. Can you show me the wheel?")
     mechanic.keyboard.press("Enter")
@@ -90,9 +90,12 @@ def test_a_new_customer_books_chats_rates_and_rebooks_their_mechanic(new_context
     shots(customer, "chat-customer")
     shots(mechanic, "chat-mechanic")
 
-    customer.get_by_role("button", name="End session").click()
+    confirms: list[str] = []
+    customer.once("dialog", lambda dialog: (confirms.append(dialog.message), dialog.accept()))
+    customer.get_by_role("button", name="End session").click()  # ending asks first
     customer.wait_for_url(re.compile(r"/complete/$"))
     expect(customer.get_by_test_id("duration")).to_contain_text("Duration")
+    assert confirms and "both of you" in confirms[0]
     expect(mechanic.get_by_text("Session ended")).to_be_visible()
     shots(customer, "complete")
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,6 @@ from playwright.sync_api import expect
 from mechmatch.dispatch.models import Offer
 from mechmatch.dispatch.services import offer_accept
 from mechmatch.dispatch.tests.factories import client_for, request_for
-from mechmatch.journey.tests.browser.conftest import CHROMIUM
 from mechmatch.journey.tests.browser.helpers import sign_in
 from mechmatch.testing import make_customer, make_mechanic, make_user
 
@@ -41,46 +38,13 @@ REMOTE_VIDEO = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def media_browser() -> Iterator[object]:
-    """Chromium with a fake camera and microphone that are granted without asking."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("chromium is not installed (make browser-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-            headless=True,
-        )
-        yield browser
-        browser.close()
-    from mechmatch.dispatch.events import get_broker
-
-    broker = get_broker()
-    if hasattr(broker, "stop") and getattr(broker, "_started", False):
-        broker.stop()
-        time.sleep(1.2)
-
-
 @pytest.fixture
-def media_page(media_browser, live_server):  # noqa: ANN001
+def media_page(browser, live_server):  # noqa: ANN001
     contexts = []
     violations: list[str] = []
 
     def make():  # noqa: ANN202
-        context = media_browser.new_context(base_url=live_server.url, permissions=["camera", "microphone"])
+        context = browser.new_context(base_url=live_server.url, permissions=["camera", "microphone"])
         context.set_default_timeout(30_000)
         contexts.append(context)
         page = context.new_page()
