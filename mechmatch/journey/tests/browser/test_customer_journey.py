@@ -91,7 +91,12 @@ def test_a_new_customer_books_chats_rates_and_rebooks_their_mechanic(new_context
     shots(mechanic, "chat-mechanic")
 
     confirms: list[str] = []
-    customer.once("dialog", lambda dialog: (confirms.append(dialog.message), dialog.accept()))
+
+    def confirm(dialog) -> None:  # noqa: ANN001
+        confirms.append(dialog.message)
+        dialog.accept()
+
+    customer.once("dialog", confirm)
     customer.get_by_role("button", name="End session").click()  # ending asks first
     customer.wait_for_url(re.compile(r"/complete/$"))
     expect(customer.get_by_test_id("duration")).to_contain_text("Duration")
