@@ -18,6 +18,8 @@ from mechmatch.dispatch.services import DispatchError, Forbidden, NotFound
 from mechmatch.matching.api import router as matching_router
 from mechmatch.mechanics.api import router as mechanics_router
 from mechmatch.payments.api import router as payments_router
+from mechmatch.scheduling.api import router as scheduling_router
+from mechmatch.scheduling.services import BookingClosed
 
 api = NinjaAPI(
     title="mechmatch API",
@@ -31,7 +33,12 @@ _PARAMETER_SOURCES = ("body", "payload", "query", "path")
 
 # The one place dispatch's refusals become statuses: the nearest class in the exception's
 # MRO decides, so a new subclass answers 409 until it is given a status of its own here.
-DISPATCH_ERROR_STATUSES: dict[type[DispatchError], int] = {NotFound: 404, Forbidden: 403, DispatchError: 409}
+DISPATCH_ERROR_STATUSES: dict[type[DispatchError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    BookingClosed: 409,
+    DispatchError: 409,
+}
 
 
 def error_response(
@@ -79,3 +86,4 @@ api.add_router("/", mechanics_router)
 api.add_router("/", matching_router)
 api.add_router("/", dispatch_router)
 api.add_router("/", payments_router)
+api.add_router("/", scheduling_router)

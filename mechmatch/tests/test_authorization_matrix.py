@@ -55,6 +55,14 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {
     ),
     ("delete", "/api/auth/tokens/{token_id}"): ("/api/auth/tokens/{token}", (200, 404, 404, 404, 401)),
     ("get", "/api/checkouts/{payment_id}"): ("/api/checkouts/{payment}", (200, 404, 404, 404, 401)),
+    # The booked mechanic (here the offered one) sees the booking; only the customer changes it.
+    ("get", "/api/bookings/{booking_id}"): ("/api/bookings/{booking}", (200, 404, 404, 200, 401)),
+    ("post", "/api/bookings/{booking_id}/reschedule"): (
+        "/api/bookings/{booking}/reschedule",
+        (400, 404, 404, 404, 401),
+    ),
+    ("post", "/api/bookings/{booking_id}/cancel"): ("/api/bookings/{booking}/cancel", (200, 404, 404, 404, 401)),
+    ("get", "/api/mechanics/{mechanic_id}/slots"): ("/api/mechanics/{mechanic}/slots", (200, 200, 200, 200, 401)),
 }
 
 
@@ -107,6 +115,8 @@ PUBLIC_PAGES = {"media/mechanics/<str:filename>"}
 # A valid body where the route needs one, so the answer is about who asks, not what.
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/session-requests/{request_id}/choice"): {"choice": "wait_longer"},
+    # A time in the past: the owner is told why (400); outsiders never get that far (404).
+    ("post", "/api/bookings/{booking_id}/reschedule"): {"startsAt": "2020-01-06T14:00:00Z"},
 }
 
 
