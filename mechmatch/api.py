@@ -27,6 +27,7 @@ from mechmatch.mechanics.api import router as mechanics_router
 from mechmatch.mechanics.services import AlreadyRated
 from mechmatch.notifications.api import router as notifications_router
 from mechmatch.payments.api import router as payments_router
+from mechmatch.scheduling.api import router as scheduling_router
 from mechmatch.scheduling.services import BookingClosed
 from mechmatch.video.api import router as video_router
 
@@ -139,3 +140,4 @@ api.add_router("/", journey_router)
 api.add_router("/", notifications_router)
 api.add_router("/", experiments_router)
 api.add_router("/", video_router)
+api.add_router("/", scheduling_router)

@@ -74,9 +74,10 @@ def ceil_to_grid(moment: datetime) -> datetime:
 def cells_of(start: datetime, end: datetime) -> list[datetime]:
     """The grid cells (their UTC starts) that [start, end) covers."""
     cells = []
+    start = start.astimezone(UTC)
     cell = start - (start - _EPOCH) % _CELL
     while cell < end:
-        cells.append(cell.astimezone(UTC))
+        cells.append(cell)
         cell += _CELL
     return cells
 
@@ -107,8 +108,9 @@ def open_spans(
     return sorted(spans)
 
 
-def _overlaps(start: datetime, end: datetime, busy: Iterable[tuple[datetime, datetime]]) -> bool:
-    return any(b_start < end and start < b_end for b_start, b_end in busy)
+def _busy_cells(busy: Iterable[tuple[datetime, datetime]]) -> set[datetime]:
+    """Every cell a busy span touches (a span off the grid blocks its partial cells too)."""
+    return {cell for b_start, b_end in busy for cell in cells_of(b_start, b_end)}
 
 
 def free_slots(
@@ -133,10 +135,11 @@ def free_slots(
     length, step = timedelta(minutes=minutes), timedelta(minutes=step_minutes)
     slots: list[datetime] = []
     seen: set[datetime] = set()
+    taken = _busy_cells(busy)
     for opens, closes in open_spans(rules=rules, time_off=time_off, tz_name=tz_name, start=start, end=end):
         slot = ceil_to_grid(opens)
         while slot + length <= closes:
-            if slot not in seen and not _overlaps(slot, slot + length, busy):
+            if slot not in seen and taken.isdisjoint(cells_of(slot, slot + length)):
                 seen.add(slot)
                 slots.append(slot.astimezone(UTC))
                 if limit is not None and len(slots) >= limit:

@@ -92,6 +92,14 @@ MATRIX: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {
         "/api/notifications/{notification}/read",
         (200, 404, 404, 404, 401),
     ),
+    # The booked mechanic (here the offered one) sees the booking; only the customer changes it.
+    ("get", "/api/bookings/{booking_id}"): ("/api/bookings/{booking}", (200, 404, 404, 200, 401)),
+    ("post", "/api/bookings/{booking_id}/reschedule"): (
+        "/api/bookings/{booking}/reschedule",
+        (400, 404, 404, 404, 401),
+    ),
+    ("post", "/api/bookings/{booking_id}/cancel"): ("/api/bookings/{booking}/cancel", (200, 404, 404, 404, 401)),
+    ("get", "/api/mechanics/{mechanic_id}/slots"): ("/api/mechanics/{mechanic}/slots", (200, 200, 200, 200, 401)),
 }
 
 
@@ -155,6 +163,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 # Routes whose body is a multipart form (a fresh file each time: an upload is read once).
 MULTIPART: dict[tuple[str, str], Any] = {
     ("post", "/api/intakes/{intake_id}/photos"): lambda: {"photo": photo_upload()},
+    # A time in the past: the owner is told why (400); outsiders never get that far (404).
+    ("post", "/api/bookings/{booking_id}/reschedule"): {"startsAt": "2020-01-06T14:00:00Z"},
 }
 
 

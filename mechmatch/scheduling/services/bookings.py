@@ -154,10 +154,10 @@ def booking_reschedule(
     """Move the customer's booking to another free slot of the same mechanic (the cells
     are swapped in one transaction: the old time is free again only if the new one holds)."""
     now = now or timezone.now()
-    starts_at = _check_start(starts_at, now)
     try:
         with transaction.atomic():
-            booking = _lock_active(user, booking_id)
+            booking = _lock_active(user, booking_id)  # first: outsiders learn nothing else
+            starts_at = _check_start(starts_at, now)
             plan = plan_get(booking.plan_code)
             minutes = plan.minutes if plan is not None else int((booking.ends_at - booking.starts_at).seconds // 60)
             mechanic = booking.mechanic
