@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
+
 from mechmatch.core import experiments as core
-from mechmatch.experiments.models import Experiment
+from mechmatch.core.stats import SrmResult, sample_ratio_mismatch
+from mechmatch.experiments.models import Experiment, Exposure
 
 PREVIEW_AND_CHOOSE = "preview_and_choose"
 
@@ -52,3 +55,25 @@ def arms_of(customer: Any, experiments: list[Experiment] | None = None) -> dict[
     pool = active_experiments() if experiments is None else experiments
     arms = {e.name: experiment_arm(e, customer_id) for e in pool}
     return {name: arm for name, arm in arms.items() if arm is not None}
+
+
+def exposure_counts(experiment_name: str) -> dict[str, int]:
+    """Customers first exposed in each arm ({"treatment": n, "control": m}, zeros included)."""
+    counts = dict.fromkeys(core.ARMS, 0)
+    rows = Exposure.objects.filter(experiment__name=experiment_name).values("arm").annotate(n=Count("id"))
+    for row in rows:
+        counts[row["arm"]] = counts.get(row["arm"], 0) + int(row["n"])
+    return counts
+
+
+def experiment_srm(experiment_name: str) -> SrmResult | None:
+    """The sample-ratio-mismatch test of the exposures against the arms' current shares;
+    None while either share is 0 (nothing to compare)."""
+    experiment = Experiment.objects.filter(name=experiment_name).first()
+    if experiment is None or not experiment.treatment_percent or not experiment.control_percent:
+        return None
+    counts = exposure_counts(experiment_name)
+    return sample_ratio_mismatch(
+        [counts[core.TREATMENT], counts[core.CONTROL]],
+        [float(experiment.treatment_percent), float(experiment.control_percent)],
+    )

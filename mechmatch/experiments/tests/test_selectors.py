@@ -57,3 +57,19 @@ def test_nobody_signed_in_has_no_arm(preview_experiment):
     set_arms(preview_experiment, 100, 0)
     assert arm_of("preview_and_choose", AnonymousUser()) is None
     assert arm_of("preview_and_choose", None) is None
+
+
+def test_exposures_are_counted_per_arm_and_checked_for_a_sample_ratio_mismatch(preview_experiment):
+    from mechmatch.experiments.models import Exposure
+    from mechmatch.experiments.selectors import experiment_srm, exposure_counts
+
+    assert experiment_srm("preview_and_choose") is None  # 0% / 0%: nothing to compare
+    set_arms(preview_experiment, 10, 10)
+    users = [make_user(email=f"s{i}@example.test") for i in range(60)]
+    Exposure.objects.bulk_create(
+        Exposure(experiment=preview_experiment, customer=u, arm="treatment" if i < 45 else "control")
+        for i, u in enumerate(users)
+    )
+    assert exposure_counts("preview_and_choose") == {"treatment": 45, "control": 15}
+    result = experiment_srm("preview_and_choose")
+    assert result is not None and result.statistic == pytest.approx(15.0) and result.p_value < 0.001
