@@ -32,6 +32,8 @@ class FunnelEvent(models.Model):
     request_id = models.BigIntegerField(null=True, blank=True)
     mechanic_id = models.BigIntegerField(null=True, blank=True)
     properties = models.JSONField(default=dict, blank=True)
+    # {experiment name: arm} of the customer when the event happened (experiments.selectors.arms_of).
+    arms = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

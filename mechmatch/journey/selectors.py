@@ -8,15 +8,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import get_language
 
 from mechmatch.accounts.models import User
 from mechmatch.core.geo import coarser_precision, haversine_km
 from mechmatch.core.ranking import ScoredMatch, km_shown
+from mechmatch.core.reasons import service_names
 from mechmatch.customers.models import CustomerProfile, Vehicle
 from mechmatch.customers.selectors import favourite_list, vehicle_list
 from mechmatch.customers.services import customer_profile_for
 from mechmatch.journey.models import Intake
-from mechmatch.matching.reasons import reasons_localised
+from mechmatch.matching.reasons import reasons_localised, score_factors
 from mechmatch.matching.services import (
     MatchQuery,
     PreviewResult,
@@ -26,6 +28,8 @@ from mechmatch.matching.services import (
 )
 
 NEAR_YOU_KM = 50
+# The preview shows the best match and four more, as the preview API returns them.
+PREVIEW_CARDS = 5
 
 
 @dataclass(slots=True)
@@ -53,14 +57,24 @@ class MechanicCard:
     response_minutes: int | None
     reasons: list[str] = field(default_factory=list)
     score: float = 0.0
+    # "How this score was made": the ranking's factors, largest first (matching.reasons.score_factors).
+    factors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def distance_rounded(self) -> int | None:
         return None if self.distance_km is None else km_shown(self.distance_km)
 
 
-def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> MechanicCard:
+def card_from_match(
+    match: ScoredMatch, display: dict[int, dict[str, Any]], *, requested_brand: str | None = None
+) -> MechanicCard:
+    """A card; the brand asked for leads the mechanic's brands, so a BMW search never reads
+    "Nissan specialist" for a mechanic who does both."""
     candidate = match.candidate
+    brands = list(candidate.brands)
+    if requested_brand in brands:
+        brands.remove(requested_brand)
+        brands.insert(0, requested_brand)
     shown = display.get(match.mechanic_id, {})
     name = shown.get("display_name") or candidate.name
     seconds = candidate.avg_response_seconds
@@ -76,7 +90,7 @@ def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> M
         completed_sessions=candidate.completed_sessions,
         years_experience=candidate.years_experience,
         is_brand_specialist=match.is_brand_specialist,
-        brands=list(candidate.brands),
+        brands=brands,
         distance_km=match.distance_km,
         distance_precision=shown.get("distance_precision"),
         is_local=match.is_local,
@@ -86,6 +100,7 @@ def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> M
         response_minutes=None if seconds is None else max(1, round(seconds / 60)),
         reasons=reasons_localised(match),  # in the active language
         score=match.score,
+        factors=score_factors(match.breakdown),
     )
 
 
@@ -95,6 +110,17 @@ def intake_get(*, user: User, intake_id: int) -> Intake:
     if intake is None:
         raise Http404("No such intake")
     return intake
+
+
+def request_of_customer(*, user: User, request_id: int) -> Any:
+    """The customer's own session request (the one dispatch lets them choose, cancel or write
+    on); anyone else's is a 404, as with intakes."""
+    from mechmatch.dispatch.selectors import request_owned_by
+
+    request = request_owned_by(user=user, request_id=request_id)
+    if request is None:
+        raise Http404("No such request")
+    return request
 
 
 def intake_form_initial(intake: Intake) -> dict[str, Any]:
@@ -132,6 +158,8 @@ class PreviewView:
     has_local: bool = False
     farthest_km: int | None = None
     nobody_available: bool = False
+    # The concern's services as the customer reads them ("Brakes, ABS"), so they can correct us.
+    understood: str = ""
 
 
 def preview_for_intake(*, intake: Intake) -> PreviewView:
@@ -153,14 +181,15 @@ def preview_for_intake(*, intake: Intake) -> PreviewView:
         result = match_preview(query, customer_user=intake.user, event_properties={"intake_id": intake.pk})
     except ValidationError as exc:
         return PreviewView(result=None, error=" ".join(exc.messages))
-    cards = [card_from_match(m, result.display) for m in result.matches]
+    brand = result.requested_brand
+    cards = [card_from_match(m, result.display, requested_brand=brand) for m in result.matches]
     fallback = result.fallback
     distances = [c.distance_km for c in cards if c.distance_km is not None]
     return PreviewView(
         result=result,
         top=cards[0] if cards else None,
-        others=cards[1:3],
-        closest=[card_from_match(m, result.display) for m in fallback.closest],
+        others=cards[1:PREVIEW_CARDS],
+        closest=[card_from_match(m, result.display, requested_brand=brand) for m in fallback.closest],
         local_alternatives=[card_from_match(m, result.display) for m in fallback.local_alternatives],
         scenario=fallback.scenario,
         message=fallback.message,
@@ -169,6 +198,7 @@ def preview_for_intake(*, intake: Intake) -> PreviewView:
         has_local=result.has_local_matches,
         farthest_km=km_shown(max(distances)) if distances else None,
         nobody_available=not cards or fallback.scenario == "nobody_available",
+        understood=", ".join(service_names(result.keywords, get_language() or "en")),
     )
 
 
@@ -179,6 +209,7 @@ class DirectoryView:
     total: int
     has_next: bool
     error: dict[str, list[str]] = field(default_factory=dict)
+    last_page: int = 1
 
 
 def directory_for(
@@ -207,10 +238,11 @@ def directory_for(
     except ValidationError as exc:
         return DirectoryView(cards=[], page=1, total=0, has_next=False, error=exc.message_dict)
     return DirectoryView(
-        cards=[card_from_match(m, page.display) for m in page.items],
+        cards=[card_from_match(m, page.display, requested_brand=page.requested_brand) for m in page.items],
         page=page.page,
         total=page.total,
         has_next=page.has_next,
+        last_page=page.last_page,
     )
 
 
@@ -308,6 +340,7 @@ def waiting_room_context(*, user: User, request_id: int) -> dict[str, Any]:
     from mechmatch.dispatch.models import SessionRequest
     from mechmatch.dispatch.selectors import request_alternatives, request_waiting_snapshot
     from mechmatch.journey.models import WaitingMessage
+    from mechmatch.journey.refund_offers import refund_offer_payment
 
     request = (
         SessionRequest.objects.filter(pk=request_id, customer=user)
@@ -341,6 +374,7 @@ def waiting_room_context(*, user: User, request_id: int) -> dict[str, Any]:
         "consultation": consultation,
         "waiting_lines": list(WaitingMessage.objects.filter(session_request=request)),
         "is_waiting": request.status in SessionRequest.WAITING_STATUSES,
+        "refund_offer": refund_offer_payment(request),
     }
 
 
@@ -363,6 +397,11 @@ def _consultation_for(*, user: User, consultation_id: int) -> Any:
     if consultation is None:
         raise Http404("No such session")
     return consultation
+
+
+def consultation_of_participant(*, user: User, consultation_id: int) -> Any:
+    """The session if the user is its customer or its mechanic; a 404 for anyone else."""
+    return _consultation_for(user=user, consultation_id=consultation_id)
 
 
 def chat_messages(*, consultation: Any, after: int = 0) -> list:

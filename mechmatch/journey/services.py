@@ -19,11 +19,12 @@ from django.db.models import Q
 from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
 from mechmatch.customers.models import Vehicle
-from mechmatch.customers.services import customer_profile_for, favourite_add, vehicle_add, vehicle_clean
+from mechmatch.customers.services import customer_profile_for, vehicle_add, vehicle_clean
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation, SessionRequest
 from mechmatch.dispatch.selectors import request_owned_by
 from mechmatch.dispatch.services import consultation_end, request_choose
+from mechmatch.experiments.flows import pays_first
 from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
 from mechmatch.journey.booking import session_request_start, waiver_accept
@@ -94,6 +95,8 @@ def intake_save_draft(*, intake: Intake, data: dict[str, Any], vehicle: Vehicle 
 def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
     """Decodes and stores the photo outside any transaction (see core.images): only the
     row insert at the end writes to the database. Callers must not wrap it in one."""
+    if intake.session_request_id:
+        raise ValidationError({"photos": "This request has already been sent."})
     if intake.photos.count() >= MAX_PHOTOS_PER_INTAKE:
         raise ValidationError({"photos": f"At most {MAX_PHOTOS_PER_INTAKE} photos per request."})
     content, content_type = image_upload_clean(
@@ -105,11 +108,14 @@ def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
     return photo
 
 
-def intake_photo_remove(*, intake: Intake, photo_id: int) -> None:
+def intake_photo_remove(*, intake: Intake, photo_id: int) -> bool:
+    """Deletes one of the intake's photos and its file; False when it has no such photo."""
     photo = intake.photos.filter(pk=photo_id).first()
-    if photo is not None:
-        photo.image.delete(save=False)
-        photo.delete()
+    if photo is None:
+        return False
+    photo.image.delete(save=False)
+    photo.delete()
+    return True
 
 
 def intake_submit(
@@ -160,7 +166,18 @@ def intake_submit(
         intake.requested_brand = (normalize_brand(vehicle.make) or vehicle.make) if intake.is_brand_specialist else ""
         intake.status = Intake.Status.READY
         intake.save()
+    intake_skips_preview(intake)
     return intake
+
+
+def intake_skips_preview(intake: Intake) -> bool:
+    """A control-arm customer of `preview_and_choose` pays first and is matched
+    automatically, as on the source platform: their intake goes straight to the plan."""
+    if intake.session_request_id or not pays_first(intake.user):
+        return False
+    if intake.routing != Intake.Routing.SMART_BROADCAST or intake.chosen_mechanic_id:
+        intake_choose_auto(intake=intake)
+    return True
 
 
 def intake_next_step(intake: Intake) -> str:
@@ -193,6 +210,9 @@ def intake_choose_mechanic(*, intake: Intake, mechanic_id: int, source: str) -> 
         raise ValidationError({"mechanic_id": "That mechanic is not available for sessions."})
     if source not in Intake.Source.values or source == Intake.Source.AUTO:
         raise ValidationError({"source": "Unknown choice."})
+    if pays_first(intake.user):
+        # The control arm has no choice to make (see intake_skips_preview).
+        return intake_choose_auto(intake=intake)
     intake.chosen_mechanic = mechanic
     intake.source = source
     intake.routing = (
@@ -273,17 +293,6 @@ def payments_in_test_mode() -> bool:
 
 def waiver_version() -> str:
     return settings.WAIVER_VERSION
-
-
-def favourite_add_for(*, user: User, mechanic_id: int, consultation_id: int | None = None) -> None:
-    mechanic = Mechanic.objects.filter(pk=mechanic_id).first()
-    if mechanic is None or not mechanic.is_eligible:
-        raise ValidationError({"mechanic_id": "That mechanic is not available."})
-    profile = customer_profile_for(user)
-    already = profile.favourites.filter(mechanic=mechanic).exists()
-    favourite_add(customer=profile, mechanic=mechanic)
-    if not already:
-        event_record("favourite_added", user=user, mechanic_id=mechanic.pk, consultation_id=consultation_id)
 
 
 # ---------------------------------------------------------------- the request (dispatch)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mechmatch.accounts.auth import SignedInRequest
+from mechmatch.customers.services import favourite_add_for
 from mechmatch.dispatch.services import DispatchError
 from mechmatch.forms import form_errors_add
 from mechmatch.funnel.services import satisfaction_answer_record
@@ -34,8 +35,10 @@ from mechmatch.journey.forms import (
 from mechmatch.journey.models import Intake, IntakePhoto
 from mechmatch.matching.selectors import mechanic_public_profile
 from mechmatch.mechanics.services import AlreadyRated
-from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, format_cents, plan_get, plan_price_cents
-from mechmatch.payments.selectors import payment_latest
+from mechmatch.payments.money import amount_display
+from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, plan_get, plan_price_cents
+from mechmatch.payments.selectors import payment_history, payment_latest
+from mechmatch.payments.services import CURRENCY_BY_COUNTRY
 from mechmatch.throttles import client_address
 
 
@@ -122,6 +125,8 @@ def preview(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("journey:request", pk=intake.session_request_id)
     if intake.status != Intake.Status.READY:
         return redirect("journey:intake", pk=intake.pk)
+    if services.intake_skips_preview(intake):
+        return redirect("journey:plan", pk=intake.pk)
     contact_form = ContactForm(initial={"phone": request.user.phone})
     return render(
         request,
@@ -205,24 +210,21 @@ def browse(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@login_required
-def mechanic_profile(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
+def mechanic_profile(request: HttpRequest, mechanic_id: int) -> HttpResponse:
+    """A mechanic's public profile, open to visitors too (the home page links here); what
+    only a signed-in customer has (their intake, distance from them, favourites) is added then."""
     profile = mechanic_public_profile(mechanic_id=mechanic_id)
     if profile is None:
         raise Http404("No such mechanic")
-    intake_id = request.GET.get("intake", "")
-    intake = selectors.intake_get(user=request.user, intake_id=int(intake_id)) if intake_id.isdigit() else None
-    return render(
-        request,
-        "journey/mechanic_profile.html",
-        {
-            **profile,
-            "intake": intake,
-            "distance": selectors.profile_distance(user=request.user, mechanic=profile["mechanic"], intake=intake),
-            "is_favourite": selectors.is_favourite(user=request.user, mechanic_id=mechanic_id),
-            "language": get_language() or "en",
-        },
-    )
+    context = {**profile, "intake": None, "distance": None, "is_favourite": False, "language": get_language() or "en"}
+    user = request.user
+    if user.is_authenticated:
+        intake_id = request.GET.get("intake", "")
+        intake = selectors.intake_get(user=user, intake_id=int(intake_id)) if intake_id.isdigit() else None
+        context["intake"] = intake
+        context["distance"] = selectors.profile_distance(user=user, mechanic=profile["mechanic"], intake=intake)
+        context["is_favourite"] = selectors.is_favourite(user=user, mechanic_id=mechanic_id)
+    return render(request, "journey/mechanic_profile.html", context)
 
 
 @login_required
@@ -249,7 +251,7 @@ def mechanic_choose(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
 @require_POST
 def mechanic_favourite(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
     try:
-        services.favourite_add_for(user=request.user, mechanic_id=mechanic_id)
+        favourite_add_for(user=request.user, mechanic_id=mechanic_id)
     except ValidationError as exc:
         # A mechanic who cannot take sessions has no public profile either: same 404.
         raise Http404("No such mechanic") from exc
@@ -287,10 +289,11 @@ def plan(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             return redirect(checkout.url)
     specialist = intake.is_brand_specialist
+    currency, language = CURRENCY_BY_COUNTRY.get(intake.country, "CAD"), get_language() or "en"
     plans = [
         {
             "plan": p,
-            "price": format_cents(plan_price_cents(p.code, brand_specialist=specialist)),
+            "price": amount_display(plan_price_cents(p.code, brand_specialist=specialist), currency, language),
             "premium": specialist and not p.is_free,
         }
         for p in PLANS
@@ -304,7 +307,7 @@ def plan(request: SignedInRequest, pk: int) -> HttpResponse:
             "form": form,
             "plans": plans,
             "selected": selected,
-            "premium": format_cents(BRAND_SPECIALIST_PREMIUM_CENTS),
+            "premium": amount_display(BRAND_SPECIALIST_PREMIUM_CENTS, currency, language),
             "test_mode": services.payments_in_test_mode(),
         },
     )
@@ -366,6 +369,7 @@ def request_live(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_choice(request: SignedInRequest, pk: int) -> HttpResponse:
+    selectors.request_of_customer(user=request.user, request_id=pk)  # 404 for anyone else's
     form = WaitingChoiceForm(request.POST)
     if form.is_valid():
         try:
@@ -383,6 +387,7 @@ def request_choice(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_message(request: SignedInRequest, pk: int) -> HttpResponse:
+    selectors.request_of_customer(user=request.user, request_id=pk)  # 404 for anyone else's
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -399,6 +404,7 @@ def request_message(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
+    selectors.request_of_customer(user=request.user, request_id=pk)  # 404 for anyone else's
     try:
         refund = booking.session_request_cancel(user=request.user, request_id=pk)
     except DispatchError as exc:
@@ -406,7 +412,7 @@ def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("journey:request", pk=pk)
     messages.success(request, _("Your request was cancelled."))
     if refund is not None:
-        amount = f"{refund.amount_cents / 100:.2f} {refund.payment.currency}"
+        amount = amount_display(refund.amount_cents, refund.payment.currency, get_language() or "en")
         if refund.status == refund.Status.SUCCEEDED:
             messages.success(request, _("Your payment of %(amount)s has been refunded.") % {"amount": amount})
         else:
@@ -473,7 +479,7 @@ def session_favourite(request: SignedInRequest, pk: int) -> HttpResponse:
     if not context["is_customer"]:
         raise Http404("Customers only")
     try:
-        services.favourite_add_for(user=request.user, mechanic_id=context["mechanic"].pk, consultation_id=pk)
+        favourite_add_for(user=request.user, mechanic_id=context["mechanic"].pk, consultation_id=pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -540,7 +546,11 @@ def report(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 def history(request: SignedInRequest) -> HttpResponse:
-    return render(request, "journey/history.html", {"sessions": selectors.history_for(user=request.user)})
+    return render(
+        request,
+        "journey/history.html",
+        {"sessions": selectors.history_for(user=request.user), "payments": payment_history(user=request.user)},
+    )
 
 
 @login_required

@@ -17,12 +17,17 @@ Concurrency rules, so that any number of web and dispatcher processes agree:
   transaction in flight, which the next run redoes.
 
 Modules depend one way: common <- candidates <- offers <- routing <- requests, answers,
-shifts, lapses <- dispatcher. Callers import from this package, never from its modules.
+shifts, lapses, operators <- dispatcher. Callers import from this package, never from its modules.
 """
 
 from mechmatch.dispatch.services.answers import offer_accept, offer_decline
 from mechmatch.dispatch.services.common import DispatchError, Forbidden, NotFound
 from mechmatch.dispatch.services.dispatcher import TRANSIENT_ERRORS, TickResult, dispatch_tick
+from mechmatch.dispatch.services.operators import (
+    request_cancel_by_operator,
+    request_extend_by_operator,
+    request_reassign_by_operator,
+)
 from mechmatch.dispatch.services.requests import (
     CHOICES,
     request_cancel,
@@ -46,7 +51,10 @@ __all__ = [
     "offer_accept",
     "offer_decline",
     "request_cancel",
+    "request_cancel_by_operator",
     "request_choose",
     "request_create",
+    "request_extend_by_operator",
+    "request_reassign_by_operator",
     "request_vehicle_key",
 ]
