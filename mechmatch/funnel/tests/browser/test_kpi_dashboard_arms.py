@@ -12,6 +12,7 @@ from mechmatch.experiments.models import Experiment
 from mechmatch.experiments.selectors import PREVIEW_AND_CHOOSE, experiment_arm
 from mechmatch.experiments.services import exposure_record
 from mechmatch.funnel.models import FunnelEvent
+from mechmatch.funnel.tests.browser.test_kpi_dashboard import serious_violations
 from mechmatch.funnel.testing import make_event_at
 from mechmatch.journey.tests.browser.helpers import sign_in
 from mechmatch.testing import make_customer, make_user
@@ -57,3 +58,4 @@ def test_an_operator_sets_an_experiment_to_10_10_and_sees_the_kpis_per_arm(new_c
     assert ratio.locator("td").nth(1).inner_text() == f"{arms['treatment']} / {arms['control']}"
     assert page.get_by_role("img", name=f"Customers exposed per arm of {PREVIEW_AND_CHOOSE}").is_visible()
     shots(page, "dashboard-arms")
+    assert serious_violations(page) == []
