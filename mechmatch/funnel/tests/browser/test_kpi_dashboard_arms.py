@@ -12,8 +12,8 @@ from mechmatch.experiments.models import Experiment
 from mechmatch.experiments.selectors import PREVIEW_AND_CHOOSE, experiment_arm
 from mechmatch.experiments.services import exposure_record
 from mechmatch.funnel.models import FunnelEvent
-from mechmatch.funnel.tests.browser.test_kpi_dashboard import serious_violations
 from mechmatch.funnel.testing import make_event_at
+from mechmatch.funnel.tests.browser.test_kpi_dashboard import serious_violations
 from mechmatch.journey.tests.browser.helpers import sign_in
 from mechmatch.testing import make_customer, make_user
 
