@@ -16,10 +16,10 @@ from mechmatch.core.stats import (
     wilson_interval,
 )
 from mechmatch.experiments.models import Experiment, Exposure
-from mechmatch.funnel.kpis.base import Period
+from mechmatch.funnel.kpis.base import Period, filtered_users
 from mechmatch.funnel.kpis.speed import speed_kpis
-from mechmatch.funnel.kpis.steps import funnel_steps
 from mechmatch.funnel.selectors import matching_quality
+from mechmatch.journey.models import Intake
 
 ARMS = ("treatment", "control")
 
@@ -33,7 +33,7 @@ class ArmKpis:
     requests: int
     fallback_broadcast: Interval  # share of requests
     intakes: int
-    started: Interval  # share of the period's intakes that reached a session
+    started: Interval  # share of the period's intakes whose request reached a session
     start_p50: Interval  # seconds, intake to session start
     start_p90: Interval
 
@@ -58,7 +58,13 @@ def _arm_kpis(period: Period, experiment: Experiment, arm: str, exposed: int) ->
     # The selector gives shares of exact counts; the intervals need the counts back.
     top = round((quality.top_match or 0) * quality.choices)
     fallback = round((quality.fallback_broadcast or 0) * quality.requests)
-    steps = {s.name: s for s in funnel_steps(period, event_filter)}
+    # Not the strict funnel: the control flow has no preview step, so "reached a session"
+    # counts every intake of the period whose request got one, whatever the steps before.
+    intakes = Intake.objects.filter(
+        created_at__gte=period.start, created_at__lt=period.end, user_id__in=filtered_users(event_filter)
+    )
+    intake_count = intakes.count()
+    started = intakes.filter(session_request__consultation__isnull=False).count()
     waits = speed_kpis(period, event_filter).intake_to_start.values
     return ArmKpis(
         arm=arm,
@@ -67,8 +73,8 @@ def _arm_kpis(period: Period, experiment: Experiment, arm: str, exposed: int) ->
         top_match=wilson_interval(top, quality.choices),
         requests=quality.requests,
         fallback_broadcast=wilson_interval(min(fallback, quality.requests), quality.requests),
-        intakes=steps["intake"].reached,
-        started=wilson_interval(steps["started"].reached, steps["intake"].reached),
+        intakes=intake_count,
+        started=wilson_interval(started, intake_count),
         start_p50=bootstrap_percentile_interval(waits, 50),
         start_p90=bootstrap_percentile_interval(waits, 90),
     )
