@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mechmatch.core.spreadsheet import formula_safe
-from mechmatch.funnel.dashboard import Table, dashboard_sections, dashboard_table
+from mechmatch.funnel.dashboard import Section, Table, dashboard_sections, dashboard_table
+from mechmatch.funnel.dashboard_arms import experiment_sections
 from mechmatch.funnel.forms import PeriodForm, period_form
+from mechmatch.funnel.kpis.base import Period
 from mechmatch.funnel.services import page_load_record
 
 
@@ -22,6 +24,10 @@ def _operator_only(request: HttpRequest) -> None:
     user = request.user
     if not (user.is_authenticated and getattr(user, "is_operator", False)):
         raise Http404
+
+
+def _sections(period: Period) -> list[Section]:
+    return [*dashboard_sections(period), *experiment_sections(period)]
 
 
 @require_GET
@@ -38,7 +44,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
             "form": form,
             "period": period,
             "previous": period.previous(),
-            "sections": dashboard_sections(period),
+            "sections": _sections(period),
             "query": request.GET.urlencode(),
         },
     )
@@ -64,7 +70,7 @@ def kpis_csv(request: HttpRequest) -> StreamingHttpResponse:
     form: PeriodForm = period_form(request.GET)
     if not form.is_valid():
         raise Http404(_("Choose a valid period."))
-    table = dashboard_table(dashboard_sections(form.period()), slug)
+    table = dashboard_table(_sections(form.period()), slug)
     if table is None:
         raise Http404
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]

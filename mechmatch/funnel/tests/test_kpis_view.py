@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from mechmatch.experiments.models import Experiment
 from mechmatch.funnel.models import FunnelEvent
 from mechmatch.funnel.testing import make_event_at
 from mechmatch.testing import make_user
@@ -31,7 +32,8 @@ def test_an_operator_sees_this_period_against_the_previous_one_with_the_targets(
     html = response.content.decode()
     assert '<th scope="row">Accepted the top match</th><td>75.0 %</td><td>100.0 %</td><td>at least 85.0 %</td>' in html
     assert "Not met" in html
-    assert html.count('role="img"') == 5
+    # Five charts, and one per active experiment (exposure per arm).
+    assert html.count('role="img"') == 5 + Experiment.objects.filter(active=True).count()
     assert 'aria-labelledby="funnel-chart-title funnel-chart-desc"' in html
 
 

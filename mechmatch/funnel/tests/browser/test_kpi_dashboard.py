@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from mechmatch.dispatch.models import Offer
+from mechmatch.experiments.models import Experiment
 from mechmatch.funnel.models import FunnelEvent
 from mechmatch.funnel.testing import make_event_at, make_offer, make_request_at
 from mechmatch.journey.tests.browser.helpers import sign_in
@@ -64,7 +65,7 @@ def test_an_operator_reads_the_dashboard_in_both_languages_and_downloads_a_csv(n
     assert gap.locator("th, td").all_inner_texts() == ["CA", "P0A", "2", "2"]
     assert page.get_by_role("img", name="How customers chose, this period").is_visible()
     assert page.get_by_role("img", name="Intakes reaching each step, this period").is_visible()
-    assert page.locator('svg[role="img"]').count() == 5
+    assert page.locator('svg[role="img"]').count() == 5 + Experiment.objects.filter(active=True).count()
     shots(page, "dashboard-en")
 
     assert serious_violations(page) == []
