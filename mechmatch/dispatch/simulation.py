@@ -44,6 +44,8 @@ def dispatch_rules(search: SearchPolicy = DEFAULT_SEARCH) -> DispatchRules:
         enough_beyond_service_radius=search.enough_beyond_service_radius,
         max_candidates=search.max_candidates,
         remote_closest=search.remote_closest,
+        brand_specialists=search.brand_specialists,
+        enough_specialists=search.enough_specialists,
         initial_match_size=settings.SMART_BROADCAST_SIZE * 2,
     )
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mechmatch.core.geo import haversine_km
-from mechmatch.core.ranking import MatchCriteria, ScoredMatch, is_new_mechanic, rank
+from mechmatch.core.ranking import MatchCriteria, RequestType, ScoredMatch, is_new_mechanic, rank
 from mechmatch.core.simulation.model import DispatchRules, SimRequest
 
 if TYPE_CHECKING:
@@ -33,10 +34,10 @@ class Nearby:
         return found
 
 
-def _next_step(rules: DispatchRules, index: int, found: int, available: int) -> int:
+def _next_step(rules: DispatchRules, index: int, found: int, available: int, enough: int, enough_available: int) -> int:
     """matching.selectors._next_step: skip steps while the area read so far was sparse."""
     steps = rules.search_steps
-    shortfall = max(rules.enough_candidates / max(found, 1), rules.enough_available / max(available, 1))
+    shortfall = max(enough / max(found, 1), enough_available / max(available, 1))
     wanted = steps[index].area_km2 * min(shortfall, 50.0)
     for later in range(index + 1, len(steps)):
         if steps[later].area_km2 >= wanted or later == len(steps) - 1:
@@ -44,39 +45,82 @@ def _next_step(rules: DispatchRules, index: int, found: int, available: int) -> 
     return len(steps)
 
 
-def search(engine: Engine, request: SimRequest) -> list[int]:
-    """matching.selectors.mechanic_candidates_near for a general request: ring by ring until
-    enough candidates (and enough on shift), the nearest on-shift anywhere when nobody near
-    is, then the customer's favourite. Returns mechanic ids."""
+def _widen(
+    engine: Engine,
+    distances: list[float],
+    ids: list[int],
+    *,
+    keep: Callable[[int], bool] | None,
+    limit: int,
+    enough: int,
+    enough_available: int,
+) -> list[int]:
+    """matching.selectors._widen: ring by ring, on-shift and best rated first in each ring,
+    until enough candidates (and enough of them on shift)."""
     rules = engine.rules
-    arrival = request.arrival
-    distances, ids = engine.nearby.around(engine, arrival.lat, arrival.lon)
-    found: list[int] = []
-    available = 0
-    low = 0
-    index = 0
     steps = rules.search_steps
-    limit = rules.max_candidates
+    found: list[int] = []
+    available = low = index = 0
     while index < len(steps):
         high = bisect.bisect_right(distances, steps[index].radius_km)
-        ring = sorted(ids[low:high], key=lambda i: (not engine.is_on_shift(i), -engine.mechanics[i].rating, i))
+        ring = [i for i in ids[low:high] if keep is None or keep(i)]
+        ring.sort(key=lambda i: (not engine.is_on_shift(i), -engine.mechanics[i].rating, i))
         ring = ring[: limit - len(found)]
         found += ring
         available += sum(1 for i in ring if engine.is_on_shift(i))
         low = high
         if len(found) >= limit:
             break
-        if len(found) >= rules.enough_candidates and available >= rules.enough_available:
+        if len(found) >= enough and available >= enough_available:
             break
-        if index >= rules.service_radius_step and len(found) >= min(
-            rules.enough_candidates, rules.enough_beyond_service_radius
-        ):
+        if index >= rules.service_radius_step and len(found) >= min(enough, rules.enough_beyond_service_radius):
             break
-        index = _next_step(rules, index, len(found), available)
-    if not available:
+        index = _next_step(rules, index, len(found), available, enough, enough_available)
+    return found
+
+
+def search(engine: Engine, request: SimRequest) -> list[int]:
+    """matching.selectors.mechanic_candidates_near: the widening search, the nearest on-shift
+    anywhere when nobody near is, for a specialist request that brand's nearest specialists
+    (their own search), then the customer's favourite. Returns mechanic ids."""
+    rules = engine.rules
+    arrival = request.arrival
+    distances, ids = engine.nearby.around(engine, arrival.lat, arrival.lon)
+    found = _widen(
+        engine,
+        distances,
+        ids,
+        keep=None,
+        limit=rules.max_candidates,
+        enough=rules.enough_candidates,
+        enough_available=rules.enough_available,
+    )
+    if not any(engine.is_on_shift(i) for i in found):
         seen = set(found)
-        remote = [i for i in ids if i not in seen and engine.is_on_shift(i)][: rules.remote_closest]
-        found += remote
+        found += [i for i in ids if i not in seen and engine.is_on_shift(i)][: rules.remote_closest]
+    brand = arrival.make
+    if arrival.request_type == RequestType.BRAND_SPECIALIST and brand:
+        mechanics = engine.mechanics
+
+        def specialist(i: int) -> bool:
+            return brand in mechanics[i].brands
+
+        rows = _widen(
+            engine,
+            distances,
+            ids,
+            keep=specialist,
+            limit=rules.brand_specialists,
+            enough=rules.enough_specialists,
+            enough_available=1,
+        )
+        if not rows:  # none within the steps: the best of that brand anywhere
+            everyone = sorted(
+                (i for i in ids if specialist(i)), key=lambda i: (not engine.is_on_shift(i), -mechanics[i].rating, i)
+            )
+            rows = everyone[: rules.enough_specialists]
+        seen = set(found)
+        found += [i for i in rows if i not in seen]
     favourite = arrival.favourite_id
     if favourite is not None and favourite in engine.mechanics and favourite not in found:
         found.append(favourite)
@@ -86,6 +130,7 @@ def search(engine: Engine, request: SimRequest) -> list[int]:
 def criteria_for(engine: Engine, request: SimRequest) -> MatchCriteria:
     arrival = request.arrival
     return MatchCriteria(
+        request_type=arrival.request_type,
         requested_brand=arrival.make,
         keywords=arrival.keywords,
         lat=arrival.lat,

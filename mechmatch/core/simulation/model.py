@@ -57,6 +57,8 @@ class DispatchRules:
     enough_beyond_service_radius: int
     max_candidates: int
     remote_closest: int
+    brand_specialists: int  # specialists added for a brand-specialist request, at most
+    enough_specialists: int
     initial_match_size: int  # how many candidates request_create ranks and keeps (match_scores)
 
 
@@ -110,7 +112,8 @@ class Arrival:
     country: str
     area: str
     keywords: tuple[str, ...] = ()
-    make: str | None = None
+    make: str | None = None  # canonical brand (core.brands.normalize_brand)
+    request_type: str = "general"  # or "brand_specialist" (core.ranking.RequestType)
     favourite_id: int | None = None
     selected_id: int | None = None  # None: the customer picks from the preview (see engine)
     pick_roll: float = 0.0  # 0..1: which preview entry the customer picks

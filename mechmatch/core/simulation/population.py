@@ -71,6 +71,8 @@ class PopulationParams:
     # Selected routing: share who pick the top match (the plan's 85% target); the rest pick
     # another of the five shown.
     top_pick_share: float = 0.85
+    # Share of requests asking for a specialist of their car's make (the paid brand tier).
+    specialist_share: float = 0.1
     # Favourites: drawn among this many mechanics nearest the customer's postal area.
     favourite_pool: int = 5
     # Mechanics per workshop (DemoSeeder: one workshop per 500 mechanics, 20% belong to one).
@@ -236,6 +238,7 @@ def generate(
                     pick_roll=rng.random(),
                     workshop_id=rng.randrange(workshops) + 1,
                     session_seconds=session * 60,
+                    request_type="brand_specialist" if rng.random() < params.specialist_share else "general",
                 )
             )
     return Scenario(

@@ -46,9 +46,13 @@ def test_every_policy_settles_every_request_and_reports_each_figure():
         assert f["offers_per_request"] is not None and f["utilisation"]["mechanics_on_shift"] > 0, name
 
 
-def test_a_wide_broadcast_notifies_more_mechanics_than_the_top_matches():
-    results = figures(5)
-    assert results["broadcast"]["offers_per_request"] > results["smart_broadcast"]["offers_per_request"]
+def test_each_stage_notifies_at_most_its_size_at_once():
+    engines = run_policies(city(5), ["smart_broadcast", "broadcast"], rules=RULES, policy=ScoringPolicy())
+    for routing, size in (("smart_broadcast", RULES.smart_broadcast_size), ("broadcast", RULES.broadcast_cap)):
+        for request in engines[routing].requests.values():
+            first = [o for o in request.offers if o.offered_at == request.arrival.at]
+            assert len(first) <= size, (routing, request.arrival.key)
+    assert any(len(r.offers) > 1 for r in engines["broadcast"].requests.values())
 
 
 def offered(policy: ScoringPolicy) -> list[tuple[int, int]]:

@@ -36,6 +36,8 @@ RULES = DispatchRules(
     enough_beyond_service_radius=8,
     max_candidates=150,
     remote_closest=8,
+    brand_specialists=30,
+    enough_specialists=10,
     initial_match_size=6,
 )
 ALL_DAY = [Shift(0.0, 86400.0)]
@@ -168,3 +170,13 @@ def test_hybrid_widens_to_everyone_when_the_workshop_lapses():
 def test_an_unknown_routing_policy_is_refused():
     with pytest.raises(ValueError, match="unknown routing policy"):
         Engine(Scenario([], [], 1.0), routing="everyone", rules=RULES, policy=ScoringPolicy())
+
+
+def test_a_specialist_request_brings_in_that_brands_specialists_from_further_away():
+    far_bmw = {"lat": LAT + 3.0, "brands": ("BMW",), "rating": 4.9}
+    mechanics = street(count=45, changes={45: far_bmw})
+    general = run("smart_broadcast", mechanics, [arrival(make="BMW")], {})
+    specialist = run("smart_broadcast", mechanics, [arrival(make="BMW", request_type="brand_specialist")], {})
+    assert 45 not in [o.mechanic_id for o in general.requests[1].offers[:3]]
+    # 330 km away, yet the explicit specialist request ranks them first.
+    assert specialist.requests[1].offers[0].mechanic_id == 45
