@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from mechmatch.dispatch.models import Offer
 from mechmatch.dispatch.services import offer_accept
 from mechmatch.dispatch.tests.factories import client_for, request_for
+from mechmatch.journey.models import ChatMessage
 from mechmatch.journey.tests.browser.helpers import sign_in
 from mechmatch.testing import make_customer, make_mechanic, make_user
 
@@ -83,7 +84,7 @@ def test_customer_and_mechanic_see_and_hear_each_other_and_can_hang_up(media_pag
     sign_in(pages["mechanic"], "morgan.video@example.test")
     for page in pages.values():
         page.goto(f"/app/sessions/{consultation.pk}/")
-        expect(page.locator("#session")).to_have_attribute("data-stream", "live")
+        expect(page.locator("#session")).to_have_attribute("data-stream", "live", timeout=30_000)
 
     pages["customer"].get_by_role("button", name="Join video").click()
     pages["mechanic"].get_by_role("button", name="Join video").click()
@@ -106,12 +107,14 @@ def test_customer_and_mechanic_see_and_hear_each_other_and_can_hang_up(media_pag
         print(f"join-to-first-remote-frame {role}: {took} ms")
     SHOTS.mkdir(parents=True, exist_ok=True)
     for role, page in pages.items():
-        page.screenshot(path=str(SHOTS / f"mid-call-{role}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"mid-call-{role}.png"), full_page=True, timeout=120_000)
 
     # Muting stops the outbound audio; turning the camera off stops the outbound video.
     customer_page = pages["customer"]
     customer_page.get_by_role("button", name="Mute microphone").click()
-    expect(customer_page.get_by_role("button", name="Unmute microphone")).to_have_attribute("aria-pressed", "true")
+    expect(customer_page.get_by_role("button", name="Unmute microphone")).to_have_attribute(
+        "aria-pressed", "true", timeout=30_000
+    )
     customer_page.get_by_role("button", name="Turn camera off").click()
     sent = customer_page.evaluate("""() => window.mechmatchVideo.pc.getSenders()
         .filter((s) => s.track).map((s) => ({kind: s.track.kind, enabled: s.track.enabled}))""")
@@ -119,6 +122,13 @@ def test_customer_and_mechanic_see_and_hear_each_other_and_can_hang_up(media_pag
         {"kind": "audio", "enabled": False},
         {"kind": "video", "enabled": False},
     ]
+
+    # The mechanic's snapshot of the customer's camera lands in both chats as a photo.
+    pages["mechanic"].get_by_role("button", name="Snapshot to chat").click()
+    expect(pages["mechanic"].get_by_test_id("video-status")).to_have_text("Snapshot sent to the chat.", timeout=30_000)
+    for page in pages.values():
+        expect(page.locator("#chat-log .chat-photo img")).to_have_count(1, timeout=30_000)
+    assert ChatMessage.objects.get().photo_width > 0
 
     # Somebody else cannot signal into the session.
     response = client_for(outsider).post(
@@ -134,6 +144,6 @@ def test_customer_and_mechanic_see_and_hear_each_other_and_can_hang_up(media_pag
     customer_page.get_by_role("button", name="Hang up").click()
     for page in pages.values():
         _wait_for(page, "() => window.__callPc.connectionState === 'closed' && !window.mechmatchVideo.joined", bool)
-        expect(page.get_by_role("button", name="Join video")).to_be_visible()
-    expect(pages["mechanic"].get_by_test_id("video-status")).to_contain_text("The other person hung up")
-    pages["mechanic"].screenshot(path=str(SHOTS / "after-hang-up-mechanic.png"), full_page=True)
+        expect(page.get_by_role("button", name="Join video")).to_be_visible(timeout=30_000)
+    expect(pages["mechanic"].get_by_test_id("video-status")).to_contain_text("The other person hung up", timeout=30_000)
+    pages["mechanic"].screenshot(path=str(SHOTS / "after-hang-up-mechanic.png"), full_page=True, timeout=120_000)
