@@ -37,6 +37,7 @@ from mechmatch.dispatch.selectors import (
 )
 from mechmatch.journey import booking
 from mechmatch.journey.booking import session_request_start
+from mechmatch.journey.selectors import intake_get
 from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.mechanics.selectors import mechanic_for_user_or_404
@@ -72,6 +73,10 @@ class SessionRequestIn(StrictIn):
     paymentId: int | None = Field(default=None, description="The paid checkout for a paid plan.")
     workshopId: int | None = None
     idempotencyKey: str | None = Field(default=None, max_length=80)
+    intakeId: int | None = Field(
+        default=None,
+        description="Send this intake (its photos reach the mechanics); its checkout and waiver name it too.",
+    )
 
 
 class ChoiceIn(StrictIn):
@@ -367,7 +372,7 @@ def _consultation_out(c: Consultation) -> dict[str, Any]:
 
 @router.post(
     "/session-requests",
-    response={200: SessionRequestOut, 201: SessionRequestOut, **error_responses(400, 401, 409, 422)},
+    response={200: SessionRequestOut, 201: SessionRequestOut, **error_responses(400, 401, 404, 409, 422)},
     summary="Create (or resume) a session request and route it",
     description=(
         "201 with the new request, or 200 with the customer's existing active request for the same vehicle "
@@ -375,9 +380,11 @@ def _consultation_out(c: Consultation) -> dict[str, Any]:
     ),
 )
 def session_request_create(request: SignedInRequest, payload: SessionRequestIn) -> Status:
+    intake = intake_get(user=request.user, intake_id=payload.intakeId) if payload.intakeId else None
     try:
         created_request, created = session_request_start(
             user=request.user,
+            intake=intake,
             payment_id=payload.paymentId,
             concern=payload.concern,
             vehicle=payload.vehicle.dict(),

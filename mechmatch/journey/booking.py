@@ -141,6 +141,8 @@ def session_request_start(
             # A reload or double submit (same vehicle) answers with the request this payment
             # bought, whatever became of it; anything else would be a second session on one payment.
             if bought.vehicle_key == request_vehicle_key(request_fields.get("vehicle") or {}):
+                if intake is not None:
+                    _intake_submitted(intake, bought)
                 return bought, False
             raise ValidationError({"payment_id": "That payment has already been used for a session."})
         _payment_claim(payment)
@@ -160,6 +162,8 @@ def session_request_start(
         if payment is not None:
             Payment.objects.filter(pk=payment.pk, session_request__isnull=True).update(used_at=None)
         raise
+    if intake is not None:
+        _intake_submitted(intake, request)
     if payment is not None:
         if created or not Payment.objects.filter(session_request=request).exists():
             Payment.objects.filter(pk=payment.pk).update(session_request=request)
@@ -167,6 +171,16 @@ def session_request_start(
             # Resumed an existing active request that another payment bought: this one stays unspent.
             Payment.objects.filter(pk=payment.pk, session_request__isnull=True).update(used_at=None)
     return request, created
+
+
+def _intake_submitted(intake: Intake, request: SessionRequest) -> None:
+    """The intake is sent: its photos reach the mechanics the request reaches. An older active
+    request for the same vehicle is resumed rather than duplicated; it may already belong to
+    another intake, in which case this one only points the way."""
+    intake.status = Intake.Status.SUBMITTED
+    if not Intake.objects.filter(session_request=request).exists():
+        intake.session_request = request
+    intake.save(update_fields=["status", "session_request", "updated_at"])
 
 
 def session_request_cancel(*, user: User, request_id: int) -> Refund | None:

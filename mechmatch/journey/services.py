@@ -313,7 +313,7 @@ def intake_confirm(*, intake: Intake, ip_address: str | None) -> SessionRequest:
         raise ValidationError("Finish your request first.")
     waiver_accept(user=intake.user, version=settings.WAIVER_VERSION, intake=intake, ip_address=ip_address)
     paid = payment_latest(user=intake.user, reference=intake.reference)
-    request, _created = session_request_start(
+    request, _created = session_request_start(  # marks the intake sent and links it
         user=intake.user,
         intake=intake,
         payment_id=paid.pk if paid is not None else None,
@@ -331,12 +331,6 @@ def intake_confirm(*, intake: Intake, ip_address: str | None) -> SessionRequest:
         plan_code=intake.plan_code,
         idempotency_key=f"intake-{intake.pk}",
     )
-    intake.status = Intake.Status.SUBMITTED
-    # An older active request for the same vehicle is resumed rather than duplicated; it may
-    # already belong to another intake, in which case this one only points the way.
-    if not Intake.objects.filter(session_request=request).exists():
-        intake.session_request = request
-    intake.save(update_fields=["status", "session_request", "updated_at"])
     return request
 
 

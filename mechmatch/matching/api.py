@@ -89,7 +89,7 @@ def keywords_extract(request: HttpRequest, payload: KeywordsIn) -> dict[str, Any
 # --------------------------------------------------------------------------- preview
 
 
-class VehicleIn(StrictIn):
+class PreviewVehicleIn(StrictIn):
     make: str | None = Field(default=None, max_length=40)
     model: str | None = Field(default=None, max_length=60)
     year: int | None = Field(default=None, ge=1950, le=2100)
@@ -97,7 +97,7 @@ class VehicleIn(StrictIn):
 
 class PreviewIn(StrictIn):
     concern: NonBlank = Field(min_length=1, max_length=MAX_CONCERN_LENGTH)
-    vehicle: VehicleIn | None = None
+    vehicle: PreviewVehicleIn | None = None
     requestType: RequestType = RequestType.GENERAL
     requestedBrand: str | None = Field(default=None, max_length=40)
     customerCity: str | None = Field(default=None, max_length=100)
@@ -206,7 +206,7 @@ _PREVIEW_FIELDS = {
     throttle=RateLimit("preview"),
 )
 def matching_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
-    vehicle = payload.vehicle or VehicleIn()
+    vehicle = payload.vehicle or PreviewVehicleIn()
     query = MatchQuery(
         concern=payload.concern,
         make=vehicle.make,

@@ -17,6 +17,7 @@ from pydantic import JsonValue
 from mechmatch.accounts.auth import SignedInRequest, api_auth
 from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
 from mechmatch.journey.booking import waiver_accept
+from mechmatch.journey.selectors import intake_get
 from mechmatch.payments.models import Payment
 from mechmatch.payments.plans import PLANS
 from mechmatch.payments.selectors import payment_get_for_user
@@ -32,6 +33,9 @@ class CheckoutIn(StrictIn):
     planCode: str = Field(..., max_length=16, json_schema_extra={"enum": _PLAN_CODES})
     brandSpecialist: bool = False
     country: Literal["CA", "US"] = "CA"
+    intakeId: int | None = Field(
+        default=None, description="The intake (POST /api/intakes) this pays for; send it with the request too."
+    )
 
 
 class CheckoutOut(Schema):
@@ -46,6 +50,7 @@ class CheckoutOut(Schema):
 
 class WaiverIn(StrictIn):
     version: str = Field(..., max_length=20, description="The version of the terms the customer accepted.")
+    intakeId: int | None = Field(default=None, description="The intake the request will be sent with, if any.")
 
 
 class WaiverOut(Schema):
@@ -66,13 +71,14 @@ def _checkout_out(payment: Payment, url: str = "") -> dict[str, Any]:
 
 
 @router.post(
-    "/checkouts", response={201: CheckoutOut, **error_responses(400, 401, 422)}, summary="Start paying for a plan"
+    "/checkouts", response={201: CheckoutOut, **error_responses(400, 401, 404, 422)}, summary="Start paying for a plan"
 )
 def checkout_create(request: SignedInRequest, payload: CheckoutIn) -> tuple[int, dict[str, Any]]:
+    intake = intake_get(user=request.user, intake_id=payload.intakeId) if payload.intakeId else None
     try:
         payment, url = payment_start(
             user=request.user,
-            reference=f"api:{uuid.uuid4().hex}",
+            reference=intake.reference if intake is not None else f"api:{uuid.uuid4().hex}",
             plan_code=payload.planCode,
             brand_specialist=payload.brandSpecialist,
             country=payload.country,
@@ -115,9 +121,12 @@ def checkout_settle(request: SignedInRequest, payment_id: int, payload: SettleIn
     return _checkout_out(payment)
 
 
-@router.post("/waiver", response={201: WaiverOut, **error_responses(400, 401, 422)}, summary="Accept the terms")
+@router.post("/waiver", response={201: WaiverOut, **error_responses(400, 401, 404, 422)}, summary="Accept the terms")
 def waiver_create(request: SignedInRequest, payload: WaiverIn) -> tuple[int, dict[str, Any]]:
-    waiver = waiver_accept(user=request.user, version=payload.version, ip_address=request.META.get("REMOTE_ADDR"))
+    intake = intake_get(user=request.user, intake_id=payload.intakeId) if payload.intakeId else None
+    waiver = waiver_accept(
+        user=request.user, version=payload.version, intake=intake, ip_address=request.META.get("REMOTE_ADDR")
+    )
     return 201, {"version": waiver.version, "acceptedAt": waiver.accepted_at}
 
 

@@ -25,6 +25,7 @@ import pytest
 from PIL import Image
 
 from mechmatch.dispatch.models import Consultation
+from mechmatch.journey.models import IntakePhoto
 from mechmatch.mechanics.models import Review
 from mechmatch.testing import PASSWORD
 
@@ -126,19 +127,24 @@ def test_a_generated_client_walks_the_journey_from_intake_to_rebook(generated, l
                 "vehicle": vehicle,
                 "customerCountry": "CA",
                 "customerPostalCode": "M5V 2T6",
-            }  # fmt: skip
+            }
         ),
     )
     assert mechanic.pk in [m.mechanic_id for m in preview.matches]
 
     # Pay (the test provider's settle), accept the terms, send the request to Morgan.
-    checkout = casey("post", "/api/checkouts", 201, body=models.CheckoutIn.from_dict({"planCode": "standard"}))
+    checkout = casey(
+        "post",
+        "/api/checkouts",
+        201,
+        body=models.CheckoutIn.from_dict({"planCode": "standard", "intakeId": intake.intake_id}),
+    )
     assert checkout.status == "pending"
     casey("post", "/api/checkouts/{payment_id}/settle", 200, checkout.payment_id,
           body=models.SettleIn.from_dict({"outcome": "pay"}))  # fmt: skip
     assert casey("get", "/api/checkouts/{payment_id}", 200, checkout.payment_id).status == "paid"
     terms = casey("get", "/api/waiver", 200)
-    casey("post", "/api/waiver", 201, body=models.WaiverIn(version=terms.version))
+    casey("post", "/api/waiver", 201, body=models.WaiverIn(version=terms.version, intake_id=intake.intake_id))
     request = casey(
         "post",
         "/api/session-requests",
@@ -152,7 +158,8 @@ def test_a_generated_client_walks_the_journey_from_intake_to_rebook(generated, l
                 "selectedMechanicId": mechanic.pk,
                 "planCode": "standard",
                 "paymentId": checkout.payment_id,
-            }  # fmt: skip
+                "intakeId": intake.intake_id,
+            }
         ),
     )
 
@@ -187,4 +194,5 @@ def test_a_generated_client_walks_the_journey_from_intake_to_rebook(generated, l
     )
 
     assert Consultation.objects.get(pk=consultation_id).status == Consultation.Status.ENDED
+    assert IntakePhoto.objects.get(pk=photo.id).intake.session_request_id == request.id  # Morgan saw it
     assert Review.objects.get(mechanic=mechanic).rating == 5

@@ -85,3 +85,55 @@ def test_anonymous_callers_get_401(customer_api):
     intake_id = _intake_id(customer_api)
     assert Client().post("/api/intakes").status_code == 401
     assert Client().post(f"/api/intakes/{intake_id}/photos", {"photo": photo_upload()}).status_code == 401
+
+
+def test_a_photo_on_an_intake_sent_through_the_api_reaches_the_offered_mechanic(customer_api, toronto_mechanics):
+    morgan = toronto_mechanics[0]
+    intake_id = _intake_id(customer_api)
+    photo = customer_api.post(f"/api/intakes/{intake_id}/photos", {"photo": photo_upload()}).json()
+
+    def post(path: str, body: dict) -> dict:
+        response = customer_api.post(path, body, content_type="application/json")
+        assert response.status_code in (200, 201), response.content
+        return response.json()
+
+    payment_id = post("/api/checkouts", {"planCode": "standard", "intakeId": intake_id})["paymentId"]
+    post(f"/api/checkouts/{payment_id}/settle", {"outcome": "pay"})
+    post("/api/waiver", {"version": customer_api.get("/api/waiver").json()["version"], "intakeId": intake_id})
+    request = post(
+        "/api/session-requests",
+        {
+            "concern": "Brakes squeal at lights",
+            "vehicle": {"make": "Honda", "model": "Civic", "year": 2018},
+            "customerPostalCode": "M5V 2T6",
+            "routingType": "selected",
+            "selectedMechanicId": morgan.pk,
+            "planCode": "standard",
+            "paymentId": payment_id,
+            "intakeId": intake_id,
+        },  # fmt: skip
+    )
+    sent = customer_api.post("/api/intakes").json()
+    assert sent["intakeId"] != intake_id  # the sent one is done; a new draft starts
+    assert Intake.objects.get(pk=intake_id).session_request_id == request["id"]
+    mechanic_page = Client()
+    mechanic_page.force_login(morgan.user)
+    assert mechanic_page.get(photo["url"]).status_code == 200
+
+
+def test_an_intake_of_someone_else_is_404_for_checkout_waiver_and_request(customer_api, outsider_api):
+    intake_id = _intake_id(customer_api)
+    for path, body in [
+        ("/api/checkouts", {"planCode": "standard", "intakeId": intake_id}),
+        ("/api/waiver", {"version": "x", "intakeId": intake_id}),
+        (
+            "/api/session-requests",
+            {
+                "concern": "Noise",
+                "vehicle": {"make": "Honda", "model": "Civic", "year": 2018},
+                "planCode": "free",
+                "intakeId": intake_id,
+            },
+        ),  # fmt: skip
+    ]:
+        assert outsider_api.post(path, body, content_type="application/json").status_code == 404, path
