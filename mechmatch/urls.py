@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from mechmatch.accounts import urls as account_urls
 from mechmatch.accounts import views as account_views
-from mechmatch.api import api
+from mechmatch.api import api, unknown_path
 from mechmatch.customers import views as customer_views
 from mechmatch.mechanics import views as mechanic_views
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("api/<path:rest>", unknown_path),
     path("media/mechanics/<str:filename>", mechanic_views.photo, name="mechanic_photo"),
 ]
 
