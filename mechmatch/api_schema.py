@@ -38,6 +38,10 @@ def _not_bool_or_text(value: Any) -> Any:
 Flag = StrictBool
 WholeNumber = Annotated[int, BeforeValidator(_not_bool_or_text)]
 
+# The default of a PATCH field that may be left out (it keeps its value) but never be null:
+# `name: str = Field(default=KEEP)` documents a string, not "string or null".
+KEEP: Any = None
+
 EVERY_OPERATION = (400, 422, 503)
 SIGNED_IN = (401, 403)
 ONE_OBJECT = (404,)

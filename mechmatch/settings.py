@@ -46,6 +46,14 @@ def env_float(name: str, default: float) -> float:
     return float(value)
 
 
+def env_secret(name: str, *, min_length: int) -> str:
+    """A secret that is either unset ("") or long enough; a short one stops the start."""
+    value = env_str(name).strip()
+    if value and len(value) < min_length:
+        raise ImproperlyConfigured(f"{name} is too short: use at least {min_length} characters, or leave it unset.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -95,14 +103,18 @@ INSTALLED_APPS = [
     "mechmatch.customers",
     "mechmatch.matching",
     "mechmatch.funnel",
+    "mechmatch.experiments",
     "mechmatch.dispatch",
     "mechmatch.payments",
     "mechmatch.journey",
     "mechmatch.serving",
     "mechmatch.notifications",
+    "mechmatch.scheduling",
 ]
 
 MIDDLEWARE = [
+    # First, so a request's time covers every other middleware (/metrics).
+    "mechmatch.monitoring.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -189,7 +201,8 @@ if env_bool("FAST_PASSWORD_HASHER", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr-ca", "Français (Canada)")]
+# Each language named in its own tongue, untranslated, as a switcher should show them.
+LANGUAGES = [("en", "English"), ("fr-ca", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -257,6 +270,9 @@ EVENT_HEARTBEAT_SECONDS = env_float("EVENT_HEARTBEAT_SECONDS", 15.0)
 
 # Serving (mechmatch/serving): gunicorn processes with uvicorn workers; streams on each
 # worker's event loop (one subscriber per process), pages on its thread pool.
+# `Authorization: Bearer <token>` lets a Prometheus scraper read /metrics (staff sessions
+# always may); unset, only staff can. At least 24 characters.
+METRICS_TOKEN = env_secret("METRICS_TOKEN", min_length=24)
 WEB_WORKERS = env_int("WEB_WORKERS", (os.cpu_count() or 1) + 1)
 WEB_THREADS = env_int("WEB_THREADS", 8)
 EVENT_STREAMS_PER_USER = env_int("EVENT_STREAMS_PER_USER", 10)  # per serving process
@@ -272,11 +288,20 @@ PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "")
 # Refund worker: attempts before a refund is left FAILED for an operator, and the backoff cap.
 REFUND_MAX_ATTEMPTS = env_int("REFUND_MAX_ATTEMPTS", 8)
 REFUND_BACKOFF_MAX_SECONDS = env_int("REFUND_BACKOFF_MAX_SECONDS", 3600)
+# A paid request nobody has accepted after this long offers its refund (waiting room and a
+# notification); 0 turns the offer off.
+REFUND_OFFER_AFTER_SECONDS = env_int("REFUND_OFFER_AFTER_SECONDS", 600)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 # Bump when the customer terms change: acceptance is recorded per version.
 WAIVER_VERSION = env_str("WAIVER_VERSION", "2026-11")
 INTAKE_PHOTO_MAX_BYTES = env_int("INTAKE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# The session's video call. ICE_SERVERS: comma-separated stun:/turn:/turns: URLs; TURN URLs get a
+# coturn shared-secret credential (use-auth-secret, static-auth-secret = TURN_SECRET) minted per
+# person and session, valid for the plan's length plus the grace. Empty: host candidates only.
+ICE_SERVERS = env_list("ICE_SERVERS", "")
+TURN_SECRET = env_str("TURN_SECRET", "")
+TURN_CREDENTIAL_GRACE_SECONDS = env_int("TURN_CREDENTIAL_GRACE_SECONDS", 900)
 
 # ---------------------------------------------------------------- abuse: sign-in, rate limits, tokens
 # One shared cache for rate-limit counters: the database (`manage.py createcachetable`, run by
@@ -369,3 +394,9 @@ NOTIFY_POLL_SECONDS = env_float("NOTIFY_POLL_SECONDS", 1.0)
 NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 120)  # a claim older than this is retaken
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)
 NOTIFY_AVAILABLE_RADIUS_KM = env_float("NOTIFY_AVAILABLE_RADIUS_KM", 150.0)  # "within reach" for a waiting contact
+
+# Scheduled sessions (mechmatch/scheduling)
+SCHEDULE_FULL_REFUND_HOURS = env_int("SCHEDULE_FULL_REFUND_HOURS", 24)  # cancel this long before: full refund
+SCHEDULE_LEAD_MINUTES = env_int("SCHEDULE_LEAD_MINUTES", 30)  # the earliest bookable slot, from now
+SCHEDULE_WINDOW_DAYS = env_int("SCHEDULE_WINDOW_DAYS", 14)  # how far ahead slots are offered
+SCHEDULE_CLAIM_TIMEOUT_SECONDS = env_int("SCHEDULE_CLAIM_TIMEOUT_SECONDS", 300)  # a stuck start is retaken

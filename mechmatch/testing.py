@@ -16,7 +16,7 @@ from mechmatch.customers.models import CustomerProfile
 from mechmatch.geography.services import location_clean
 from mechmatch.journey.models import Waiver
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService
-from mechmatch.mechanics.services import profile_completion_compute
+from mechmatch.mechanics.services import mechanic_search_name, profile_completion_compute
 from mechmatch.payments.models import Payment
 from mechmatch.payments.plans import plan_price_cents
 
@@ -74,6 +74,7 @@ def make_mechanic(
     mechanic = Mechanic(
         user=user,
         display_name=display_name,
+        search_name=mechanic_search_name(display_name),
         bio=extra.pop("bio", "Experienced technician who loves a tricky electrical fault."),
         years_experience=years_experience,
         brand_specializations=brands or [],

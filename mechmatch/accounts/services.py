@@ -100,9 +100,16 @@ OPERATOR_PERMISSIONS = {
     ),
     "customers": ("view_customerprofile", "view_vehicle", "view_favourite"),
     "funnel": ("view_funnelevent",),
+    # Operators set the rollout's arms (issue 11); exposures are history, read-only.
+    "experiments": ("view_experiment", "change_experiment", "view_exposure"),
     # Sign-in locks (django-axes): deleting an attempt unlocks that email and address at once.
     "axes": ("view_accessattempt", "delete_accessattempt"),
     "notifications": ("view_notification", "view_waitingcontact"),
+    # The live console (issue 11): requests and their history are read here and changed only
+    # through the operator actions (dispatch.services.operators), which check is_staff.
+    "dispatch": ("view_sessionrequest", "view_offer", "view_lapse", "view_requestevent", "view_consultation"),
+    "journey": ("view_waiver",),
+    "payments": ("view_payment", "view_refund"),
 }
 
 

@@ -16,14 +16,6 @@ from mechmatch.accounts.models import User
 from mechmatch.forms import form_errors_add
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    user = getattr(request, "user", None)
-    mechanic = getattr(user, "mechanic", None) if user is not None and user.is_authenticated else None
-    if mechanic is not None and mechanic.is_eligible:
-        return redirect("dispatch:offers")  # an approved mechanic's home is their offers; applicants' stays
-    return render(request, "home.html")
-
-
 def signup_page(
     request: HttpRequest,
     *,

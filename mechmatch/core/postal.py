@@ -231,3 +231,12 @@ def normalize_region(raw: str, country: str) -> str:
     if code:
         return code
     raise ValueError(f"{_shown(raw)} is not a {kind}.")
+
+
+def postal_area(code: str) -> str:
+    """The area a code belongs to for supply tables: the FSA in Canada ('M5V'), the ZIP3 in
+    the US ('941'); '' when there is no usable code."""
+    cleaned = "".join(code.split()).upper()
+    if len(cleaned) < 3:
+        return ""
+    return cleaned[:3]

@@ -82,6 +82,18 @@ def label(slug: str, language: str = "en") -> str:
     return service.label_fr if language.lower().startswith("fr") else service.label_en
 
 
+# The order the categories are shown in (forms group the services under them).
+CATEGORIES: tuple[Category, ...] = ("diagnostic", "repair", "maintenance", "installation")
+
+
+def services_by_category(language: str = "en") -> list[tuple[Category, list[tuple[str, str]]]]:
+    """Every category with its (slug, label) pairs in `language`, both in taxonomy order."""
+    return [
+        (category, [(s.slug, label(s.slug, language)) for s in SERVICES if s.category == category])
+        for category in CATEGORIES
+    ]
+
+
 def sort_slugs(slugs: Iterable[str]) -> list[str]:
     """Deduplicate and order valid slugs by taxonomy position (invalid ones are dropped)."""
     return sorted({s for s in slugs if is_valid_slug(s)}, key=SLUG_ORDER.__getitem__)

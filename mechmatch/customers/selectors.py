@@ -13,3 +13,8 @@ def favourite_mechanic_ids(*, customer: CustomerProfile) -> list[int]:
 
 def vehicle_list(*, customer: CustomerProfile) -> list[Vehicle]:
     return list(customer.vehicles.all())
+
+
+def vehicle_get(*, customer: CustomerProfile, vehicle_id: int) -> Vehicle | None:
+    """One of the customer's own vehicles; None for anyone else's."""
+    return customer.vehicles.filter(pk=vehicle_id).first()

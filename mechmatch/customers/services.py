@@ -11,6 +11,7 @@ from mechmatch.accounts.services import user_create
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.vin import VinError, normalize_vin
 from mechmatch.customers.models import CustomerProfile, Favourite, Vehicle
+from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
 from mechmatch.mechanics.models import Mechanic
 
@@ -100,6 +101,22 @@ def vehicle_add(*, customer: CustomerProfile, year: Any, make: str, model: str, 
     return Vehicle.objects.create(customer=customer, **data)
 
 
+def vehicle_update(*, vehicle: Vehicle, **changes: Any) -> Vehicle:
+    """Changes some of a saved vehicle's fields (those given), checked as a whole like a new one.
+    Requests already made keep their own copy of the vehicle."""
+    current = {"year": vehicle.year, "make": vehicle.make, "model": vehicle.model, "vin": vehicle.vin}
+    data = vehicle_clean(**{**current, **{k: v for k, v in changes.items() if k in current and v is not None}})
+    for key, value in data.items():
+        setattr(vehicle, key, value)
+    vehicle.save(update_fields=list(data))
+    return vehicle
+
+
+def vehicle_delete(*, vehicle: Vehicle) -> None:
+    """Forgets a saved vehicle; intakes and requests that named it keep their copy of it."""
+    vehicle.delete()
+
+
 def favourite_add(*, customer: CustomerProfile, mechanic: Mechanic) -> Favourite:
     try:
         with transaction.atomic():
@@ -110,3 +127,17 @@ def favourite_add(*, customer: CustomerProfile, mechanic: Mechanic) -> Favourite
 
 def favourite_remove(*, customer: CustomerProfile, mechanic_id: int) -> bool:
     return bool(Favourite.objects.filter(customer=customer, mechanic_id=mechanic_id).delete()[0])
+
+
+def favourite_add_for(*, user: User, mechanic_id: int, consultation_id: int | None = None) -> Favourite:
+    """Adds an eligible mechanic to the customer's favourites (pages and API alike); the
+    funnel hears of it the first time only."""
+    mechanic = Mechanic.objects.filter(pk=mechanic_id).first()
+    if mechanic is None or not mechanic.is_eligible:
+        raise ValidationError({"mechanic_id": "That mechanic is not available."})
+    profile = customer_profile_for(user)
+    already = profile.favourites.filter(mechanic=mechanic).exists()
+    favourite = favourite_add(customer=profile, mechanic=mechanic)
+    if not already:
+        event_record("favourite_added", user=user, mechanic_id=mechanic.pk, consultation_id=consultation_id)
+    return favourite

@@ -239,3 +239,11 @@ class StreamEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}#{self.id} {self.kind}"
+
+
+class Lapse(Offer):
+    """For the operators' console: offers whose window ran out unanswered (status expired)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "lapse"

@@ -1,5 +1,5 @@
-"""The mechanic's pages. They work as plain forms without JavaScript; offers.js only makes
-the offer list live. Every write goes through the same services as the API."""
+"""The mechanic's pages. They work as plain forms without JavaScript; dispatch/alerts.js only
+makes the offer list and the header's count live. Every write goes through the same services as the API."""
 
 from __future__ import annotations
 
@@ -42,10 +42,11 @@ def _offers_context(mechanic: Mechanic) -> dict[str, Any]:
 @login_required
 def offers(request: SignedInRequest) -> HttpResponse:
     mechanic = mechanic_for_user_or_404(request.user)
-    channel = events.mechanic_channel(mechanic.pk)
+    # The page's script (dispatch/alerts.js, on every mechanic page) starts its stream after
+    # the last event the page reflects, read before the list: nothing missed.
+    last_event_id = events.latest_id(events.mechanic_channel(mechanic.pk))
     context = _offers_context(mechanic)
-    # The page starts its stream after the last event it already reflects: nothing missed.
-    context.update({"channel": channel, "last_event_id": events.latest_id(channel)})
+    context["offers_last_event_id"] = last_event_id
     return render(request, "dispatch/offers.html", context)
 
 

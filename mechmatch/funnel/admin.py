@@ -1,20 +1,13 @@
 from django.contrib import admin
 
+from mechmatch.admin_readonly import ReadOnlyAdminMixin
 from mechmatch.funnel.models import FunnelEvent
 
 
 @admin.register(FunnelEvent)
-class FunnelEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "name", "user", "request_id", "mechanic_id")
+class FunnelEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Append-only: operators read the funnel, nobody edits it."""
+
+    list_display = ("created_at", "name", "user", "request_id", "mechanic_id", "arms")
     list_filter = ("name",)
     date_hierarchy = "created_at"
-
-    # Append-only: operators read the funnel, nobody edits it.
-    def has_add_permission(self, request):  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001
-        return False

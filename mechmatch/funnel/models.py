@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 
 class FunnelEvent(models.Model):
@@ -30,6 +32,8 @@ class FunnelEvent(models.Model):
     request_id = models.BigIntegerField(null=True, blank=True)
     mechanic_id = models.BigIntegerField(null=True, blank=True)
     properties = models.JSONField(default=dict, blank=True)
+    # {experiment name: arm} of the customer when the event happened (experiments.selectors.arms_of).
+    arms = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -37,3 +41,39 @@ class FunnelEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SatisfactionAnswer(models.Model):
+    """The customer's answer to "How likely are you to recommend us?" (0-10) on a session's
+    completion page: optional, one per consultation, only by that consultation's customer."""
+
+    consultation = models.OneToOneField(
+        "dispatch.Consultation", on_delete=models.CASCADE, related_name="satisfaction_answer"
+    )
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(score__lte=10), name="satisfaction_score_0_10")]
+
+    def __str__(self) -> str:
+        return f"NPS {self.score} for consultation {self.consultation_id}"
+
+
+class PageLoad(models.Model):
+    """How long a page took to load in the customer's browser (PerformanceNavigationTiming),
+    sent once by static/funnel/page-load.js. `view_id` is minted when the page is rendered,
+    so one page view stores at most one row however often the beacon is replayed."""
+
+    class Page(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+
+    page = models.CharField(max_length=20, choices=Page.choices)
+    view_id = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    duration_ms = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.page} loaded in {self.duration_ms} ms"

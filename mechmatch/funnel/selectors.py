@@ -9,10 +9,11 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 
 from mechmatch.core.percentiles import share
+from mechmatch.funnel.kpis.targets import TARGETS
 from mechmatch.funnel.models import FunnelEvent
 
-# The plan's SUCCESS METRICS targets for matching quality (fractions of choices).
-MATCHING_TARGETS = {"top_match": 0.85, "alternative": 0.12, "favourite": 0.03, "fallback_broadcast": 0.05}
+# The plan's SUCCESS METRICS targets for matching quality (fractions of choices); their home is kpis.targets.
+MATCHING_TARGETS = {key: TARGETS[key].value for key in ("top_match", "alternative", "favourite", "fallback_broadcast")}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mechmatch.core.taxonomy import SERVICES
 from mechmatch.customers.models import Vehicle
 from mechmatch.geography.forms import COUNTRY_CHOICES
-from mechmatch.journey.models import Intake
+from mechmatch.journey.models import Intake, SessionNotes
 from mechmatch.payments.plans import PLANS
 
 MAX_PHOTOS_PER_UPLOAD = 5
@@ -203,6 +203,25 @@ class MessageForm(DescribedForm):
     )
 
 
+class NotesForm(DescribedForm):
+    """The mechanic's notes; the choices and limits are checked again by session_notes_save."""
+
+    diagnosis = forms.CharField(
+        label=_("Diagnosis"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    likely_causes = forms.CharField(
+        label=_("Likely causes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_step = forms.ChoiceField(
+        label=_("Recommended next step"),
+        required=False,
+        choices=[("", _("Not decided yet")), *SessionNotes.NextStep.choices],
+    )
+    parts_to_check = forms.CharField(
+        label=_("Parts to check"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class RatingForm(DescribedForm):
     rating = forms.TypedChoiceField(
         label=_("Your rating"),
@@ -213,6 +232,16 @@ class RatingForm(DescribedForm):
     )
     comment = forms.CharField(
         label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SatisfactionForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How likely are you to recommend mechmatch to a friend?"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(11)],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a number from 0 to 10.")},
     )
 
 

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mechmatch.dispatch.models import SessionRequest
 
@@ -133,12 +134,24 @@ class Waiver(models.Model):
         return f"Waiver {self.version} by {self.user_id} at {self.accepted_at:%Y-%m-%d %H:%M}"
 
 
+def _chat_photo_path(instance: ChatMessage, filename: str) -> str:
+    extension = "png" if filename.lower().endswith(".png") else "jpg"
+    return f"chat/{uuid.uuid4().hex}.{extension}"
+
+
 class ChatMessage(models.Model):
-    """Text chat inside a consultation, between its customer and its mechanic."""
+    """Chat inside a consultation, between its customer and its mechanic: a line of text, or a
+    photo (re-encoded like intake photos, see services.chat_photo_send) with an optional line."""
 
     consultation = models.ForeignKey("dispatch.Consultation", on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(max_length=2000)
+    body = models.TextField(max_length=2000, blank=True)
+    photo = models.ImageField(
+        upload_to=_chat_photo_path, blank=True, width_field="photo_width", height_field="photo_height"
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True)
+    photo_height = models.PositiveIntegerField(null=True, blank=True)
+    photo_content_type = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,3 +175,23 @@ class WaitingMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Waiting message {self.pk} on request {self.session_request_id}"
+
+
+class SessionNotes(models.Model):
+    """What the mechanic concluded, written during or after the session; the customer reads it
+    on the completion page and in the downloadable report."""
+
+    class NextStep(models.TextChoices):
+        DRIVE_ON = "drive_on", _("Safe to drive on")
+        BOOK_REPAIR = "book_repair", _("Book a repair")
+        URGENT = "urgent", _("Urgent: do not drive")
+
+    consultation = models.OneToOneField("dispatch.Consultation", on_delete=models.CASCADE, related_name="session_notes")
+    diagnosis = models.TextField(max_length=2000, blank=True)
+    likely_causes = models.TextField(max_length=2000, blank=True)
+    next_step = models.CharField(max_length=12, choices=NextStep.choices, blank=True)
+    parts_to_check = models.TextField(max_length=1000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notes on consultation {self.consultation_id}"

@@ -8,15 +8,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import get_language
 
 from mechmatch.accounts.models import User
 from mechmatch.core.geo import coarser_precision, haversine_km
 from mechmatch.core.ranking import ScoredMatch, km_shown
+from mechmatch.core.reasons import service_names
 from mechmatch.customers.models import CustomerProfile, Vehicle
 from mechmatch.customers.selectors import favourite_list, vehicle_list
 from mechmatch.customers.services import customer_profile_for
 from mechmatch.journey.models import Intake
-from mechmatch.matching.reasons import reasons_localised
+from mechmatch.matching.reasons import reasons_localised, score_factors
 from mechmatch.matching.services import (
     MatchQuery,
     PreviewResult,
@@ -24,8 +26,11 @@ from mechmatch.matching.services import (
     match_preview,
     mechanic_directory_list,
 )
+from mechmatch.video.selectors import ice_has_relay, ice_servers_for
 
 NEAR_YOU_KM = 50
+# The preview shows the best match and four more, as the preview API returns them.
+PREVIEW_CARDS = 5
 
 
 @dataclass(slots=True)
@@ -53,14 +58,24 @@ class MechanicCard:
     response_minutes: int | None
     reasons: list[str] = field(default_factory=list)
     score: float = 0.0
+    # "How this score was made": the ranking's factors, largest first (matching.reasons.score_factors).
+    factors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def distance_rounded(self) -> int | None:
         return None if self.distance_km is None else km_shown(self.distance_km)
 
 
-def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> MechanicCard:
+def card_from_match(
+    match: ScoredMatch, display: dict[int, dict[str, Any]], *, requested_brand: str | None = None
+) -> MechanicCard:
+    """A card; the brand asked for leads the mechanic's brands, so a BMW search never reads
+    "Nissan specialist" for a mechanic who does both."""
     candidate = match.candidate
+    brands = list(candidate.brands)
+    if requested_brand in brands:
+        brands.remove(requested_brand)
+        brands.insert(0, requested_brand)
     shown = display.get(match.mechanic_id, {})
     name = shown.get("display_name") or candidate.name
     seconds = candidate.avg_response_seconds
@@ -76,7 +91,7 @@ def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> M
         completed_sessions=candidate.completed_sessions,
         years_experience=candidate.years_experience,
         is_brand_specialist=match.is_brand_specialist,
-        brands=list(candidate.brands),
+        brands=brands,
         distance_km=match.distance_km,
         distance_precision=shown.get("distance_precision"),
         is_local=match.is_local,
@@ -86,6 +101,7 @@ def card_from_match(match: ScoredMatch, display: dict[int, dict[str, Any]]) -> M
         response_minutes=None if seconds is None else max(1, round(seconds / 60)),
         reasons=reasons_localised(match),  # in the active language
         score=match.score,
+        factors=score_factors(match.breakdown),
     )
 
 
@@ -95,6 +111,17 @@ def intake_get(*, user: User, intake_id: int) -> Intake:
     if intake is None:
         raise Http404("No such intake")
     return intake
+
+
+def request_of_customer(*, user: User, request_id: int) -> Any:
+    """The customer's own session request (the one dispatch lets them choose, cancel or write
+    on); anyone else's is a 404, as with intakes."""
+    from mechmatch.dispatch.selectors import request_owned_by
+
+    request = request_owned_by(user=user, request_id=request_id)
+    if request is None:
+        raise Http404("No such request")
+    return request
 
 
 def intake_form_initial(intake: Intake) -> dict[str, Any]:
@@ -132,6 +159,8 @@ class PreviewView:
     has_local: bool = False
     farthest_km: int | None = None
     nobody_available: bool = False
+    # The concern's services as the customer reads them ("Brakes, ABS"), so they can correct us.
+    understood: str = ""
 
 
 def preview_for_intake(*, intake: Intake) -> PreviewView:
@@ -150,17 +179,18 @@ def preview_for_intake(*, intake: Intake) -> PreviewView:
             region=intake.region,
             prefer_local=intake.prefer_local,
         )
-        result = match_preview(query, customer_user=intake.user)
+        result = match_preview(query, customer_user=intake.user, event_properties={"intake_id": intake.pk})
     except ValidationError as exc:
         return PreviewView(result=None, error=" ".join(exc.messages))
-    cards = [card_from_match(m, result.display) for m in result.matches]
+    brand = result.requested_brand
+    cards = [card_from_match(m, result.display, requested_brand=brand) for m in result.matches]
     fallback = result.fallback
     distances = [c.distance_km for c in cards if c.distance_km is not None]
     return PreviewView(
         result=result,
         top=cards[0] if cards else None,
-        others=cards[1:3],
-        closest=[card_from_match(m, result.display) for m in fallback.closest],
+        others=cards[1:PREVIEW_CARDS],
+        closest=[card_from_match(m, result.display, requested_brand=brand) for m in fallback.closest],
         local_alternatives=[card_from_match(m, result.display) for m in fallback.local_alternatives],
         scenario=fallback.scenario,
         message=fallback.message,
@@ -169,6 +199,7 @@ def preview_for_intake(*, intake: Intake) -> PreviewView:
         has_local=result.has_local_matches,
         farthest_km=km_shown(max(distances)) if distances else None,
         nobody_available=not cards or fallback.scenario == "nobody_available",
+        understood=", ".join(service_names(result.keywords, get_language() or "en")),
     )
 
 
@@ -179,6 +210,7 @@ class DirectoryView:
     total: int
     has_next: bool
     error: dict[str, list[str]] = field(default_factory=dict)
+    last_page: int = 1
 
 
 def directory_for(
@@ -207,10 +239,11 @@ def directory_for(
     except ValidationError as exc:
         return DirectoryView(cards=[], page=1, total=0, has_next=False, error=exc.message_dict)
     return DirectoryView(
-        cards=[card_from_match(m, page.display) for m in page.items],
+        cards=[card_from_match(m, page.display, requested_brand=page.requested_brand) for m in page.items],
         page=page.page,
         total=page.total,
         has_next=page.has_next,
+        last_page=page.last_page,
     )
 
 
@@ -308,6 +341,7 @@ def waiting_room_context(*, user: User, request_id: int) -> dict[str, Any]:
     from mechmatch.dispatch.models import SessionRequest
     from mechmatch.dispatch.selectors import request_alternatives, request_waiting_snapshot
     from mechmatch.journey.models import WaitingMessage
+    from mechmatch.journey.refund_offers import refund_offer_payment
 
     request = (
         SessionRequest.objects.filter(pk=request_id, customer=user)
@@ -341,6 +375,7 @@ def waiting_room_context(*, user: User, request_id: int) -> dict[str, Any]:
         "consultation": consultation,
         "waiting_lines": list(WaitingMessage.objects.filter(session_request=request)),
         "is_waiting": request.status in SessionRequest.WAITING_STATUSES,
+        "refund_offer": refund_offer_payment(request),
     }
 
 
@@ -365,15 +400,33 @@ def _consultation_for(*, user: User, consultation_id: int) -> Any:
     return consultation
 
 
+def consultation_of_participant(*, user: User, consultation_id: int) -> Any:
+    """The session if the user is its customer or its mechanic; a 404 for anyone else."""
+    return _consultation_for(user=user, consultation_id=consultation_id)
+
+
 def chat_messages(*, consultation: Any, after: int = 0) -> list:
     from mechmatch.journey.models import ChatMessage
 
     return list(ChatMessage.objects.filter(consultation=consultation, id__gt=after).select_related("sender"))
 
 
+def chat_photo_visible(*, user: User, message_id: int) -> Any:
+    """A chat photo for the session's two parties and operators; None for anyone else (404)."""
+    from django.db.models import Q
+
+    from mechmatch.journey.models import ChatMessage
+
+    messages = ChatMessage.objects.filter(pk=message_id).exclude(photo="")
+    if not user.is_operator:
+        messages = messages.filter(Q(consultation__customer=user) | Q(consultation__mechanic__user=user))
+    return messages.first()
+
+
 def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     """The shared session page: its customer and its mechanic see it; anyone else gets 404."""
     from mechmatch.journey.models import WaitingMessage
+    from mechmatch.journey.session_length import session_deadline, session_extension_offer
     from mechmatch.payments.plans import plan_get
 
     consultation = _consultation_for(user=user, consultation_id=consultation_id)
@@ -382,6 +435,7 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     is_mechanic = consultation.mechanic.user_id == user.pk
     intake = Intake.objects.filter(session_request=request).first()
     specialty = ", ".join(consultation.mechanic.brand_specializations[:2])
+    ice_servers = ice_servers_for(user=user, session_seconds=plan.minutes * 60 if plan else None)
     return {
         "consultation": consultation,
         "req": request,
@@ -395,11 +449,18 @@ def session_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "waiting_messages": list(WaitingMessage.objects.filter(session_request=request)),
         "is_favourite": (not is_mechanic) and is_favourite(user=user, mechanic_id=consultation.mechanic_id),
         "photos": list(intake.photos.all()) if intake is not None else [],
+        "ice_servers": ice_servers,
+        "ice_relay": ice_has_relay(ice_servers),
+        "notes": session_notes_for(consultation=consultation),
+        "duration_minutes": duration_minutes(consultation),
+        "deadline": session_deadline(consultation),
+        "extension_offer": session_extension_offer(consultation) if consultation.customer_id == user.pk else None,
     }
 
 
 def completion_context(*, user: User, consultation_id: int) -> dict[str, Any]:
     from mechmatch.dispatch.models import Consultation
+    from mechmatch.funnel.models import SatisfactionAnswer
     from mechmatch.journey.services import session_key_for
     from mechmatch.mechanics.models import Review
 
@@ -416,7 +477,15 @@ def completion_context(*, user: User, consultation_id: int) -> dict[str, Any]:
         "duration_minutes": duration_minutes(consultation),
         "review": review,
         "is_favourite": is_favourite(user=user, mechanic_id=consultation.mechanic_id),
+        "satisfaction": SatisfactionAnswer.objects.filter(consultation=consultation).first(),
+        "notes": session_notes_for(consultation=consultation),
     }
+
+
+def session_notes_for(*, consultation: Any) -> Any:
+    from mechmatch.journey.models import SessionNotes
+
+    return SessionNotes.objects.filter(consultation=consultation).first()
 
 
 def duration_minutes(consultation: Any) -> int:
@@ -426,17 +495,29 @@ def duration_minutes(consultation: Any) -> int:
     return max(1, round((end - consultation.started_at).total_seconds() / 60))
 
 
-def session_report_text(*, user: User, consultation_id: int) -> str:
-    """A plain-text report of the session for the customer (or its mechanic) to keep."""
+def session_report_text(*, user: User, consultation_id: int, site_url: str = "") -> str:
+    """A plain-text report of the session for the customer (or its mechanic) to keep: the
+    vehicle, the plan and durations, the mechanic's notes, the waiting-room messages and the
+    chat, with its photos as links."""
+    from django.urls import reverse
+
+    from mechmatch.journey.models import SessionNotes, WaitingMessage
+    from mechmatch.payments.plans import plan_get
+
     consultation = _consultation_for(user=user, consultation_id=consultation_id)
     request = consultation.request
+    plan = plan_get(request.plan_code or "")
+    notes = session_notes_for(consultation=consultation)
+    waited = round((consultation.started_at - request.created_at).total_seconds() / 60)
     lines = [
         "mechmatch session report",
         "========================",
         f"Session: #{consultation.pk}",
         f"Date: {consultation.started_at:%Y-%m-%d %H:%M} UTC",
-        f"Duration: {duration_minutes(consultation)} min",
-        f"Plan: {request.plan_code or '-'}",
+        f"Plan: {plan.name} ({plan.minutes} min)" if plan else f"Plan: {request.plan_code or '-'}",
+        f"Duration: {duration_minutes(consultation)} min"
+        + (f" (ended {consultation.ended_at:%H:%M} UTC)" if consultation.ended_at else " (still live)"),
+        f"Wait before the mechanic joined: {max(0, waited)} min",
         "",
         f"Vehicle: {request.vehicle_year} {request.vehicle_make} {request.vehicle_model}"
         + (f" (VIN {request.vehicle_vin})" if request.vehicle_vin else ""),
@@ -448,13 +529,33 @@ def session_report_text(*, user: User, consultation_id: int) -> str:
         f"Mechanic: {consultation.mechanic.display_name}",
         "",
         "Mechanic's notes:",
-        consultation.notes or "(none)",
-        "",
-        "Chat:",
     ]
+    if notes is not None:
+        lines += [
+            f"  Diagnosis: {notes.diagnosis or '-'}",
+            f"  Likely causes: {notes.likely_causes or '-'}",
+            f"  Recommended next step: {SessionNotes.NextStep(notes.next_step).label if notes.next_step else '-'}",
+            f"  Parts to check: {notes.parts_to_check or '-'}",
+        ]
+    if consultation.notes:
+        lines.append(f"  {consultation.notes}")
+    if notes is None and not consultation.notes:
+        lines.append("  (none)")
+    lines += ["", "While waiting:"]
+    waiting = list(WaitingMessage.objects.filter(session_request=request))
+    for waiting_message in waiting:
+        lines.append(f"[{waiting_message.created_at:%H:%M}] You: {waiting_message.body}")
+    if not waiting:
+        lines.append("(none)")
+    lines += ["", "Chat:"]
     for message in chat_messages(consultation=consultation):
+        # The report is the customer's: their lines are "You", as on their page.
         who = "Mechanic" if message.sender_id == consultation.mechanic.user_id else "You"
-        lines.append(f"[{message.created_at:%H:%M}] {who}: {message.body}")
+        text = message.body
+        if message.photo:
+            link = site_url.rstrip("/") + reverse("journey:session_photo", args=[consultation.pk, message.pk])
+            text = f"[photo] {link}" + (f" {message.body}" if message.body else "")
+        lines.append(f"[{message.created_at:%H:%M}] {who}: {text}")
     return "\n".join(lines) + "\n"
 
 

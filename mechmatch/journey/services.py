@@ -15,19 +15,22 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
 from mechmatch.customers.models import Vehicle
-from mechmatch.customers.services import customer_profile_for, favourite_add, vehicle_add, vehicle_clean
+from mechmatch.customers.services import customer_profile_for, vehicle_add, vehicle_clean
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation, SessionRequest
 from mechmatch.dispatch.selectors import request_owned_by
-from mechmatch.dispatch.services import consultation_end, request_choose
+from mechmatch.dispatch.services import NotFound, consultation_end, request_choose
+from mechmatch.experiments.flows import pays_first
 from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
 from mechmatch.journey.booking import session_request_start, waiver_accept
-from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, WaitingMessage
+from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto, SessionNotes, WaitingMessage
+from mechmatch.journey.session_length import session_close_if_overdue
 from mechmatch.mechanics.models import Mechanic, Review
 from mechmatch.mechanics.services import review_create
 from mechmatch.payments.plans import plan_get
@@ -94,6 +97,8 @@ def intake_save_draft(*, intake: Intake, data: dict[str, Any], vehicle: Vehicle 
 def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
     """Decodes and stores the photo outside any transaction (see core.images): only the
     row insert at the end writes to the database. Callers must not wrap it in one."""
+    if intake.session_request_id:
+        raise ValidationError({"photos": "This request has already been sent."})
     if intake.photos.count() >= MAX_PHOTOS_PER_INTAKE:
         raise ValidationError({"photos": f"At most {MAX_PHOTOS_PER_INTAKE} photos per request."})
     content, content_type = image_upload_clean(
@@ -105,11 +110,14 @@ def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
     return photo
 
 
-def intake_photo_remove(*, intake: Intake, photo_id: int) -> None:
+def intake_photo_remove(*, intake: Intake, photo_id: int) -> bool:
+    """Deletes one of the intake's photos and its file; False when it has no such photo."""
     photo = intake.photos.filter(pk=photo_id).first()
-    if photo is not None:
-        photo.image.delete(save=False)
-        photo.delete()
+    if photo is None:
+        return False
+    photo.image.delete(save=False)
+    photo.delete()
+    return True
 
 
 def intake_submit(
@@ -160,7 +168,18 @@ def intake_submit(
         intake.requested_brand = (normalize_brand(vehicle.make) or vehicle.make) if intake.is_brand_specialist else ""
         intake.status = Intake.Status.READY
         intake.save()
+    intake_skips_preview(intake)
     return intake
+
+
+def intake_skips_preview(intake: Intake) -> bool:
+    """A control-arm customer of `preview_and_choose` pays first and is matched
+    automatically, as on the source platform: their intake goes straight to the plan."""
+    if intake.session_request_id or not pays_first(intake.user):
+        return False
+    if intake.routing != Intake.Routing.SMART_BROADCAST or intake.chosen_mechanic_id:
+        intake_choose_auto(intake=intake)
+    return True
 
 
 def intake_next_step(intake: Intake) -> str:
@@ -193,6 +212,9 @@ def intake_choose_mechanic(*, intake: Intake, mechanic_id: int, source: str) -> 
         raise ValidationError({"mechanic_id": "That mechanic is not available for sessions."})
     if source not in Intake.Source.values or source == Intake.Source.AUTO:
         raise ValidationError({"source": "Unknown choice."})
+    if pays_first(intake.user):
+        # The control arm has no choice to make (see intake_skips_preview).
+        return intake_choose_auto(intake=intake)
     intake.chosen_mechanic = mechanic
     intake.source = source
     intake.routing = (
@@ -275,17 +297,6 @@ def waiver_version() -> str:
     return settings.WAIVER_VERSION
 
 
-def favourite_add_for(*, user: User, mechanic_id: int, consultation_id: int | None = None) -> None:
-    mechanic = Mechanic.objects.filter(pk=mechanic_id).first()
-    if mechanic is None or not mechanic.is_eligible:
-        raise ValidationError({"mechanic_id": "That mechanic is not available."})
-    profile = customer_profile_for(user)
-    already = profile.favourites.filter(mechanic=mechanic).exists()
-    favourite_add(customer=profile, mechanic=mechanic)
-    if not already:
-        event_record("favourite_added", user=user, mechanic_id=mechanic.pk, consultation_id=consultation_id)
-
-
 # ---------------------------------------------------------------- the request (dispatch)
 # Dispatch's refusals pass through as they are: a ValidationError naming the domain's fields,
 # or a DispatchError (NotFound when the request is not the customer's); the pages show either.
@@ -366,7 +377,7 @@ def chat_send(*, user: User, consultation_id: int, body: str) -> ChatMessage:
     """Stores a chat line and wakes both sides' pages (the customer listens on the request's
     channel, the mechanic on their own)."""
     consultation = _participant_consultation(user=user, consultation_id=consultation_id)
-    if consultation.status != Consultation.Status.ACTIVE:
+    if session_close_if_overdue(consultation):
         raise ValidationError({"body": "This session has ended."})
     body = (body or "").strip()
     if not body:
@@ -377,6 +388,57 @@ def chat_send(*, user: User, consultation_id: int, body: str) -> ChatMessage:
         events.publish(events.request_channel(consultation.request_id), "chat", payload)
         events.publish(events.mechanic_channel(consultation.mechanic_id), "chat", payload)
     return message
+
+
+def chat_photo_send(*, user: User, consultation_id: int, upload: UploadedFile, body: str = "") -> ChatMessage:
+    """A photo in the chat (attached, or a snapshot of the call), re-encoded like intake
+    photos: decoded and stored before the short transaction that inserts its line, so no
+    original bytes or metadata are kept. Callers must not wrap it in a transaction."""
+    consultation = _participant_consultation(user=user, consultation_id=consultation_id)
+    if session_close_if_overdue(consultation):
+        raise ValidationError({"photo": _("This session has ended.")})
+    content, content_type = image_upload_clean(
+        upload, field="photo", max_bytes=settings.INTAKE_PHOTO_MAX_BYTES, max_side=STORED_MAX_SIDE
+    )
+    message = ChatMessage(consultation=consultation, sender=user, body=(body or "").strip()[:1000])
+    message.photo_content_type = content_type
+    message.photo.save(content.name, content, save=False)
+    with events.atomic_with_events():
+        message.save()
+        payload = {"consultationId": consultation.pk, "messageId": message.pk}
+        events.publish(events.request_channel(consultation.request_id), "chat", payload)
+        events.publish(events.mechanic_channel(consultation.mechanic_id), "chat", payload)
+    return message
+
+
+def session_notes_save(
+    *,
+    user: User,
+    consultation_id: int,
+    diagnosis: str = "",
+    likely_causes: str = "",
+    next_step: str = "",
+    parts_to_check: str = "",
+) -> SessionNotes:
+    """The session's mechanic writes (or rewrites) the notes, during or after the session.
+    Anyone else, the customer included, is told the session does not exist."""
+    consultation = Consultation.objects.filter(pk=consultation_id, mechanic__user=user).first()
+    if consultation is None:
+        raise NotFound(_("Session not found."))
+    if next_step and next_step not in SessionNotes.NextStep.values:
+        raise ValidationError({"next_step": _("Choose one of the next steps.")})
+    fields = {
+        "diagnosis": (diagnosis or "").strip()[:2000],
+        "likely_causes": (likely_causes or "").strip()[:2000],
+        "next_step": next_step or "",
+        "parts_to_check": (parts_to_check or "").strip()[:1000],
+    }
+    if not any(fields.values()):
+        raise ValidationError({"diagnosis": _("Write at least the diagnosis or the next step.")})
+    with events.atomic_with_events():
+        notes, _created = SessionNotes.objects.update_or_create(consultation=consultation, defaults=fields)
+        events.publish(events.request_channel(consultation.request_id), "notes", {"consultationId": consultation.pk})
+    return notes
 
 
 def session_end(*, user: User, consultation_id: int) -> Consultation:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mechmatch.journey import views
+from mechmatch.journey import session_views, views
 from mechmatch.throttles import rate_limited
 
 app_name = "journey"
@@ -27,9 +27,16 @@ urlpatterns = [
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
     path("sessions/<int:pk>/", views.session_page, name="session"),
     path("sessions/<int:pk>/messages/", rate_limited("chat")(views.session_messages), name="session_messages"),
+    path(
+        "sessions/<int:pk>/photos/", rate_limited("chat")(session_views.session_photo_send), name="session_photo_send"
+    ),
+    path("sessions/<int:pk>/photos/<int:message_id>/", session_views.session_photo, name="session_photo"),
+    path("sessions/<int:pk>/notes/", session_views.session_notes, name="session_notes"),
+    path("sessions/<int:pk>/extend/", session_views.session_extend, name="session_extend"),
     path("sessions/<int:pk>/end/", views.session_end_view, name="session_end"),
     path("sessions/<int:pk>/favourite/", views.session_favourite, name="session_favourite"),
     path("sessions/<int:pk>/complete/", views.complete, name="complete"),
+    path("sessions/<int:pk>/satisfaction/", views.satisfaction, name="satisfaction"),
     path("sessions/<int:pk>/report.txt", views.report, name="report"),
     path("history/", views.history, name="history"),
     path("history/<int:pk>/rebook/", views.rebook, name="rebook"),

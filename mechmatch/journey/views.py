@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mechmatch.accounts.auth import SignedInRequest
+from mechmatch.customers.services import favourite_add_for
 from mechmatch.dispatch.services import DispatchError
 from mechmatch.forms import form_errors_add
+from mechmatch.funnel.services import satisfaction_answer_record
 from mechmatch.journey import booking, selectors, services
 from mechmatch.journey.forms import (
     BrowseForm,
@@ -24,16 +26,21 @@ from mechmatch.journey.forms import (
     ContactForm,
     IntakeForm,
     MessageForm,
+    NotesForm,
     PlanForm,
     RatingForm,
+    SatisfactionForm,
     WaitingChoiceForm,
     WaiverForm,
 )
 from mechmatch.journey.models import Intake, IntakePhoto
+from mechmatch.journey.session_length import session_close_if_overdue
 from mechmatch.matching.selectors import mechanic_public_profile
 from mechmatch.mechanics.services import AlreadyRated
-from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, format_cents, plan_get, plan_price_cents
-from mechmatch.payments.selectors import payment_latest
+from mechmatch.payments.money import amount_display
+from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLANS, plan_get, plan_price_cents
+from mechmatch.payments.selectors import payment_history, payment_latest
+from mechmatch.payments.services import CURRENCY_BY_COUNTRY
 from mechmatch.throttles import client_address
 
 
@@ -120,6 +127,8 @@ def preview(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("journey:request", pk=intake.session_request_id)
     if intake.status != Intake.Status.READY:
         return redirect("journey:intake", pk=intake.pk)
+    if services.intake_skips_preview(intake):
+        return redirect("journey:plan", pk=intake.pk)
     contact_form = ContactForm(initial={"phone": request.user.phone})
     return render(
         request,
@@ -203,24 +212,21 @@ def browse(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@login_required
-def mechanic_profile(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
+def mechanic_profile(request: HttpRequest, mechanic_id: int) -> HttpResponse:
+    """A mechanic's public profile, open to visitors too (the home page links here); what
+    only a signed-in customer has (their intake, distance from them, favourites) is added then."""
     profile = mechanic_public_profile(mechanic_id=mechanic_id)
     if profile is None:
         raise Http404("No such mechanic")
-    intake_id = request.GET.get("intake", "")
-    intake = selectors.intake_get(user=request.user, intake_id=int(intake_id)) if intake_id.isdigit() else None
-    return render(
-        request,
-        "journey/mechanic_profile.html",
-        {
-            **profile,
-            "intake": intake,
-            "distance": selectors.profile_distance(user=request.user, mechanic=profile["mechanic"], intake=intake),
-            "is_favourite": selectors.is_favourite(user=request.user, mechanic_id=mechanic_id),
-            "language": get_language() or "en",
-        },
-    )
+    context = {**profile, "intake": None, "distance": None, "is_favourite": False, "language": get_language() or "en"}
+    user = request.user
+    if user.is_authenticated:
+        intake_id = request.GET.get("intake", "")
+        intake = selectors.intake_get(user=user, intake_id=int(intake_id)) if intake_id.isdigit() else None
+        context["intake"] = intake
+        context["distance"] = selectors.profile_distance(user=user, mechanic=profile["mechanic"], intake=intake)
+        context["is_favourite"] = selectors.is_favourite(user=user, mechanic_id=mechanic_id)
+    return render(request, "journey/mechanic_profile.html", context)
 
 
 @login_required
@@ -247,7 +253,7 @@ def mechanic_choose(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
 @require_POST
 def mechanic_favourite(request: SignedInRequest, mechanic_id: int) -> HttpResponse:
     try:
-        services.favourite_add_for(user=request.user, mechanic_id=mechanic_id)
+        favourite_add_for(user=request.user, mechanic_id=mechanic_id)
     except ValidationError as exc:
         # A mechanic who cannot take sessions has no public profile either: same 404.
         raise Http404("No such mechanic") from exc
@@ -285,10 +291,11 @@ def plan(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             return redirect(checkout.url)
     specialist = intake.is_brand_specialist
+    currency, language = CURRENCY_BY_COUNTRY.get(intake.country, "CAD"), get_language() or "en"
     plans = [
         {
             "plan": p,
-            "price": format_cents(plan_price_cents(p.code, brand_specialist=specialist)),
+            "price": amount_display(plan_price_cents(p.code, brand_specialist=specialist), currency, language),
             "premium": specialist and not p.is_free,
         }
         for p in PLANS
@@ -302,7 +309,7 @@ def plan(request: SignedInRequest, pk: int) -> HttpResponse:
             "form": form,
             "plans": plans,
             "selected": selected,
-            "premium": format_cents(BRAND_SPECIALIST_PREMIUM_CENTS),
+            "premium": amount_display(BRAND_SPECIALIST_PREMIUM_CENTS, currency, language),
             "test_mode": services.payments_in_test_mode(),
         },
     )
@@ -364,6 +371,7 @@ def request_live(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_choice(request: SignedInRequest, pk: int) -> HttpResponse:
+    selectors.request_of_customer(user=request.user, request_id=pk)  # 404 for anyone else's
     form = WaitingChoiceForm(request.POST)
     if form.is_valid():
         try:
@@ -381,6 +389,7 @@ def request_choice(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_message(request: SignedInRequest, pk: int) -> HttpResponse:
+    selectors.request_of_customer(user=request.user, request_id=pk)  # 404 for anyone else's
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -397,6 +406,7 @@ def request_message(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
+    selectors.request_of_customer(user=request.user, request_id=pk)  # 404 for anyone else's
     try:
         refund = booking.session_request_cancel(user=request.user, request_id=pk)
     except DispatchError as exc:
@@ -404,7 +414,7 @@ def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("journey:request", pk=pk)
     messages.success(request, _("Your request was cancelled."))
     if refund is not None:
-        amount = f"{refund.amount_cents / 100:.2f} {refund.payment.currency}"
+        amount = amount_display(refund.amount_cents, refund.payment.currency, get_language() or "en")
         if refund.status == refund.Status.SUCCEEDED:
             messages.success(request, _("Your payment of %(amount)s has been refunded.") % {"amount": amount})
         else:
@@ -418,9 +428,16 @@ def request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 def session_page(request: SignedInRequest, pk: int) -> HttpResponse:
     context = selectors.session_context(user=request.user, consultation_id=pk)
+    if context["consultation"].status == "active" and session_close_if_overdue(context["consultation"]):
+        context = selectors.session_context(user=request.user, consultation_id=pk)  # its time is up
     if context["consultation"].status != "active" and context["is_customer"]:
         return redirect("journey:complete", pk=pk)
     context["message_form"] = MessageForm()
+    if context["is_mechanic"]:
+        notes = context["notes"]
+        context["notes_form"] = NotesForm(
+            initial={f: getattr(notes, f) for f in NotesForm.base_fields} if notes is not None else None
+        )
     return render(request, "journey/session.html", context)
 
 
@@ -444,6 +461,7 @@ def session_messages(request: SignedInRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect(f"{reverse('journey:session', args=[pk])}#chat")
+    session_close_if_overdue(context["consultation"])  # the page asks at the deadline
     after = request.GET.get("after", "0")
     lines = selectors.chat_messages(consultation=context["consultation"], after=int(after) if after.isdigit() else 0)
     response = render(request, "journey/_chat_lines.html", {**context, "chat_lines": lines})
@@ -471,7 +489,7 @@ def session_favourite(request: SignedInRequest, pk: int) -> HttpResponse:
     if not context["is_customer"]:
         raise Http404("Customers only")
     try:
-        services.favourite_add_for(user=request.user, mechanic_id=context["mechanic"].pk, consultation_id=pk)
+        favourite_add_for(user=request.user, mechanic_id=context["mechanic"].pk, consultation_id=pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -502,12 +520,37 @@ def complete(request: SignedInRequest, pk: int) -> HttpResponse:
             form_errors_add(form, exc)
         else:
             return redirect("journey:complete", pk=pk)
-    return render(request, "journey/complete.html", {**context, "form": form}, status=status)
+    return render(
+        request,
+        "journey/complete.html",
+        {**context, "form": form, "satisfaction_form": SatisfactionForm()},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def satisfaction(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The completion page's optional 0-10 question (NPS), once per session."""
+    selectors.completion_context(user=request.user, consultation_id=pk)  # 404 unless it is theirs
+    form = SatisfactionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors["score"]))
+        return redirect("journey:complete", pk=pk)
+    try:
+        satisfaction_answer_record(user=request.user, consultation_id=pk, score=form.cleaned_data["score"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you for your answer."))
+    return redirect("journey:complete", pk=pk)
 
 
 @login_required
 def report(request: SignedInRequest, pk: int) -> HttpResponse:
-    text = selectors.session_report_text(user=request.user, consultation_id=pk)
+    text = selectors.session_report_text(
+        user=request.user, consultation_id=pk, site_url=request.build_absolute_uri("/")
+    )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mechmatch-session-{pk}.txt"'
     return response
@@ -515,7 +558,11 @@ def report(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 def history(request: SignedInRequest) -> HttpResponse:
-    return render(request, "journey/history.html", {"sessions": selectors.history_for(user=request.user)})
+    return render(
+        request,
+        "journey/history.html",
+        {"sessions": selectors.history_for(user=request.user), "payments": payment_history(user=request.user)},
+    )
 
 
 @login_required

@@ -328,7 +328,21 @@ class ReviewOut(Schema):
     createdAt: datetime
 
 
+class WaitingRoomMechanicOut(Schema):
+    """What the plan's WaitingRoom reads from `data.mechanic`."""
+
+    id: int
+    name: str
+    profilePhotoUrl: str | None
+    rating: float
+    completedSessions: int
+    yearsExperience: int
+    isBrandSpecialist: bool
+    brandSpecializations: list[str]
+
+
 class ProfileOut(Schema):
+    mechanic: WaitingRoomMechanicOut
     mechanicId: int
     mechanicName: str
     profilePhotoUrl: str | None
@@ -355,7 +369,19 @@ def mechanic_profile(request: HttpRequest, mechanic_id: int) -> dict[str, Any]:
     if profile is None:
         raise Http404("Mechanic not found.")
     m = profile["mechanic"]
+    photo = photo_url(m.photo.name if m.photo else None)
+    brands = list(m.brand_specializations or [])
     return {
+        "mechanic": {
+            "id": m.pk,
+            "name": m.display_name,
+            "profilePhotoUrl": photo,
+            "rating": round(m.rating_average, 2),
+            "completedSessions": m.completed_sessions,
+            "yearsExperience": m.years_experience,
+            "isBrandSpecialist": bool(brands),
+            "brandSpecializations": brands,
+        },
         "mechanicId": m.pk,
         "mechanicName": m.display_name,
         "profilePhotoUrl": photo_url(m.photo.name if m.photo else None),

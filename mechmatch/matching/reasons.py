@@ -103,3 +103,39 @@ def summary_localised(reasons: list[str], language: str | None = None) -> str:
         rest = len(reasons) - 2
         more = npgettext("match reason", "+%(count)s more", "+%(count)s more", rest) % {"count": rest}
         return f"{reasons[0]} · {reasons[1]} · {more}"
+
+
+# The ranking's score factors (core.ranking's breakdown keys), as a customer reads them in
+# "How this score was made". A test checks every key the ranking writes has a label here.
+FACTOR_LABELS: dict[str, Any] = {
+    "availability": pgettext_lazy("score factor", "Availability"),
+    "concern": pgettext_lazy("score factor", "Fits your problem"),
+    "brand": pgettext_lazy("score factor", "Brand expertise"),
+    "experience": pgettext_lazy("score factor", "Experience"),
+    "rating": pgettext_lazy("score factor", "Reviews"),
+    "red_seal": pgettext_lazy("score factor", "Red Seal"),
+    "profile": pgettext_lazy("score factor", "Complete profile"),
+    "sessions": pgettext_lazy("score factor", "Sessions done"),
+    "country": pgettext_lazy("score factor", "Same country"),
+    "distance": pgettext_lazy("score factor", "Distance"),
+    "response": pgettext_lazy("score factor", "Response time"),
+    "favourite": pgettext_lazy("score factor", "Your favourite"),
+    "load": pgettext_lazy("score factor", "Busy right now"),
+    "new": pgettext_lazy("score factor", "New mechanic boost"),
+}
+
+
+def score_factors(breakdown: Mapping[str, float]) -> list[dict[str, Any]]:
+    """The factors that moved a score, largest first, each with its label in the active
+    language, its points, and its share of the largest factor (for a bar)."""
+    moved = [(key, points) for key, points in breakdown.items() if round(points, 1) != 0]
+    largest = max((abs(points) for _, points in moved), default=0.0) or 1.0
+    return [
+        {
+            "key": key,
+            "label": str(FACTOR_LABELS.get(key, key)),
+            "points": round(points, 1),
+            "share": round(abs(points) / largest, 3),
+        }  # fmt: skip
+        for key, points in sorted(moved, key=lambda item: (-item[1], item[0]))
+    ]

@@ -7,6 +7,7 @@ what a customer previews is what dispatch routes and what the directory calls "b
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from mechmatch.core.ranking import (
     sort_key,
 )
 from mechmatch.core.taxonomy import SERVICE_SLUGS, label
+from mechmatch.core.text import fold
 from mechmatch.customers.models import CustomerProfile
 from mechmatch.customers.selectors import favourite_mechanic_ids
 from mechmatch.funnel.services import event_record
@@ -48,6 +50,7 @@ from mechmatch.matching.selectors import (
     scoring_policy,
 )
 from mechmatch.mechanics.selectors import mechanic_eligible_qs
+from mechmatch.monitoring.metrics import PREVIEW_SECONDS
 
 PREVIEW_SIZE = 5
 CLOSEST_SIZE = 5
@@ -284,11 +287,36 @@ def _specialists_first(ranked: list[ScoredMatch], criteria: MatchCriteria) -> li
 
 
 def match_preview(
-    query: MatchQuery, *, customer_user: User | None = None, policy: ScoringPolicy | None = None
+    query: MatchQuery,
+    *,
+    customer_user: User | None = None,
+    policy: ScoringPolicy | None = None,
+    event_properties: dict[str, Any] | None = None,
 ) -> PreviewResult:
     """The best mechanics for this concern, car and place, with why, and what to do when the
-    ideal match does not exist (no local mechanic, specialist far away, nobody online)."""
+    ideal match does not exist (no local mechanic, specialist far away, nobody online).
+    The `preview_shown` event carries the server's compute time (`compute_ms`) for the
+    dashboard's response-time figure."""
+    started = time.perf_counter()
     policy = policy or scoring_policy()
+    result = _preview(query, customer_user, policy)
+    PREVIEW_SECONDS.observe(time.perf_counter() - started)  # a refused query is not a preview
+    if customer_user is not None:
+        event_record(
+            "preview_shown",
+            user=customer_user,
+            mechanic_id=result.matches[0].mechanic_id if result.matches else None,
+            scenario=result.fallback.scenario,
+            mechanic_ids=[m.mechanic_id for m in result.matches],
+            keywords=result.keywords,
+            policy=policy.name,
+            compute_ms=round((time.perf_counter() - started) * 1000, 1),
+            **(event_properties or {}),
+        )
+    return result
+
+
+def _preview(query: MatchQuery, customer_user: User | None, policy: ScoringPolicy) -> PreviewResult:
     criteria, location, keywords, ranked = _ranked(query, customer_user, policy)
     matches = _specialists_first(ranked, criteria)
     top = [explained(m, criteria, policy) for m in matches[:PREVIEW_SIZE]]
@@ -296,7 +324,7 @@ def match_preview(
     fallback.closest = [explained(m, criteria, policy) for m in fallback.closest]
     fallback.local_alternatives = [explained(m, criteria, policy) for m in fallback.local_alternatives]
     shown = [m.mechanic_id for m in (*top, *fallback.closest, *fallback.local_alternatives)]
-    result = PreviewResult(
+    return PreviewResult(
         matches=top,
         total_matches=len(matches),
         has_local_matches=any(m.is_local for m in top),
@@ -306,17 +334,6 @@ def match_preview(
         requested_brand=criteria.requested_brand,
         display=mechanic_display_rows(shown, origin_precision=location.precision),
     )
-    if customer_user is not None:
-        event_record(
-            "preview_shown",
-            user=customer_user,
-            mechanic_id=top[0].mechanic_id if top else None,
-            scenario=fallback.scenario,
-            mechanic_ids=[m.mechanic_id for m in top],
-            keywords=keywords,
-            policy=policy.name,
-        )
-    return result
 
 
 def match_for_request(
@@ -358,6 +375,11 @@ class DirectoryPage:
     has_next: bool
     display: dict[int, dict[str, Any]]
     location: Location | None
+    requested_brand: str | None = None
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.total // self.page_size))
 
 
 def mechanic_directory_list(
@@ -416,7 +438,7 @@ def mechanic_directory_list(
     if available_now:
         filters &= Q(is_on_shift=True)
     if q and q.strip():
-        filters &= Q(display_name__icontains=q.strip())
+        filters &= Q(search_name__contains=fold(q.strip()))
 
     criteria = MatchCriteria(
         requested_brand=canonical_brand,
@@ -432,12 +454,17 @@ def mechanic_directory_list(
 
     if location is not None and max_distance_km is not None:
         items, total = _directory_within(filters, location, max_distance_km, sort, offset, page_size, criteria, policy)
-    elif location is not None and sort in ("best", "distance"):
-        # No radius: the same widening search as the preview decides who is "around".
+    elif location is not None:
+        # No radius: the same widening search as the preview decides who is "around", for
+        # every sort, so sorting by rating or experience never jumps to the whole continent.
         candidates = mechanic_candidates_near(lat=location.lat, lon=location.lon, extra=filters)
         scored = [score(c, criteria, policy, explain=False) for c in candidates]
         if sort == "distance":
             scored.sort(key=lambda m: (m.distance_km if m.distance_km is not None else math.inf, m.mechanic_id))
+        elif sort == "rating":
+            scored.sort(key=lambda m: (-m.candidate.rating, -m.candidate.review_count, m.mechanic_id))
+        elif sort == "experience":
+            scored.sort(key=lambda m: (-m.candidate.years_experience, m.mechanic_id))
         else:
             scored.sort(key=sort_key)
         total = len(scored)
@@ -465,6 +492,7 @@ def mechanic_directory_list(
             (m.mechanic_id for m in items), origin_precision=location.precision if location else None
         ),
         location=location,
+        requested_brand=canonical_brand,
     )
 
 

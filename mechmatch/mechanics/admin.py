@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from mechmatch.accounts.auth import SignedInRequest
 from mechmatch.mechanics.models import Mechanic, Review, Workshop
-from mechmatch.mechanics.services import mechanic_approve, mechanic_suspend
+from mechmatch.mechanics.services import mechanic_approve, mechanic_search_name, mechanic_suspend
 
 
 @admin.register(Mechanic)
@@ -32,6 +35,11 @@ class MechanicAdmin(admin.ModelAdmin):
     actions = ["approve", "suspend"]
     list_per_page = 50
     show_full_result_count = False
+
+    def save_model(self, request: HttpRequest, obj: Mechanic, form: Any, change: bool) -> None:
+        # An operator may correct a name here: keep the folded copy that name search reads in step.
+        obj.search_name = mechanic_search_name(obj.display_name)
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Approve selected mechanics")
     def approve(self, request: SignedInRequest, queryset: QuerySet[Mechanic]) -> None:

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
 from mechmatch.api_errors import StrictIn, fields_renamed
-from mechmatch.api_schema import Flag, WholeNumber, one_of, signed_in_errors
+from mechmatch.api_schema import KEEP, Flag, WholeNumber, one_of, signed_in_errors
 from mechmatch.core.postal import COUNTRY_CODES
 from mechmatch.core.taxonomy import SERVICE_SLUGS
 from mechmatch.mechanics.models import Mechanic
@@ -22,30 +22,26 @@ from mechmatch.mechanics.services import SELF_DECLARED_TIERS, mechanic_photo_set
 router = Router(tags=["mechanic"], auth=api_auth)
 
 
-# A field left out keeps its value; none takes null (the service would skip it silently).
-_KEEP: Any = None
-
-
 class MechanicProfileIn(StrictIn):
     # Unknown keys (rating, approval, counts...) are refused by the schema with a 422 naming
     # them, and the service drops them again: two walls around server-owned fields.
 
-    displayName: str = Field(default=_KEEP, max_length=120, pattern=r"\S")
-    bio: str = Field(default=_KEEP, max_length=2000)
-    country: one_of(COUNTRY_CODES) = Field(default=_KEEP)  # type: ignore[valid-type]
-    region: str = Field(default=_KEEP, max_length=40)
-    city: str = Field(default=_KEEP, max_length=100)
-    postalCode: str = Field(default=_KEEP, max_length=20)
-    timezone: str = Field(default=_KEEP, max_length=64)
-    yearsExperience: WholeNumber = Field(default=_KEEP, ge=0, le=70)
-    redSealCertified: Flag = Field(default=_KEEP)
-    redSealProvince: str = Field(default=_KEEP, max_length=40)
-    redSealExpiresOn: date = Field(default=_KEEP)
-    brandSpecializations: list[Annotated[str, Field(max_length=40)]] = Field(default=_KEEP, max_length=30)
+    displayName: str = Field(default=KEEP, max_length=120, pattern=r"\S")
+    bio: str = Field(default=KEEP, max_length=2000)
+    country: one_of(COUNTRY_CODES) = Field(default=KEEP)  # type: ignore[valid-type]
+    region: str = Field(default=KEEP, max_length=40)
+    city: str = Field(default=KEEP, max_length=100)
+    postalCode: str = Field(default=KEEP, max_length=20)
+    timezone: str = Field(default=KEEP, max_length=64)
+    yearsExperience: WholeNumber = Field(default=KEEP, ge=0, le=70)
+    redSealCertified: Flag = Field(default=KEEP)
+    redSealProvince: str = Field(default=KEEP, max_length=40)
+    redSealExpiresOn: date = Field(default=KEEP)
+    brandSpecializations: list[Annotated[str, Field(max_length=40)]] = Field(default=KEEP, max_length=30)
     serviceSpecialities: list[one_of(sorted(SERVICE_SLUGS))] = Field(  # type: ignore[valid-type]
-        default=_KEEP, max_length=40
+        default=KEEP, max_length=40
     )
-    specialistTier: one_of(sorted(SELF_DECLARED_TIERS)) = Field(default=_KEEP)  # type: ignore[valid-type]
+    specialistTier: one_of(sorted(SELF_DECLARED_TIERS)) = Field(default=KEEP)  # type: ignore[valid-type]
 
 
 class MechanicPrivateOut(Schema):

@@ -1,9 +1,31 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mechmatch.core import taxonomy
 from mechmatch.geography.forms import COUNTRY_CHOICES
+
+CATEGORY_LABELS = {
+    "diagnostic": _("Diagnostics"),
+    "repair": _("Repairs"),
+    "maintenance": _("Maintenance"),
+    "installation": _("Installation"),
+}
+
+
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in one fieldset per choice group (a legend each)."""
+
+    template_name = "mechanics/widgets/grouped_checkboxes.html"
+
+
+def service_choices(language: str) -> list[tuple[Any, list[tuple[str, str]]]]:
+    """The taxonomy's services, grouped by category, labelled in `language`."""
+    return [(CATEGORY_LABELS[category], options) for category, options in taxonomy.services_by_category(language)]
 
 
 def _comma_separated(value: str) -> list[str]:
@@ -55,10 +77,17 @@ class MechanicProfileForm(forms.Form):
         label=_("Red Seal expiry"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     brand_specializations = forms.CharField(label=_("Brands (comma-separated)"), max_length=300, required=False)
-    service_specialities = forms.CharField(label=_("Services (comma-separated slugs)"), max_length=600, required=False)
+    # The choices are the taxonomy's, set per request in the page's language; the service
+    # checks the slugs against the taxonomy again (the API posts them too).
+    service_specialities = forms.MultipleChoiceField(
+        label=_("Services you offer"), required=False, widget=GroupedCheckboxes, choices=()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["service_specialities"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = service_choices(get_language() or "en")
 
     def clean_brand_specializations(self) -> list[str]:
         return _comma_separated(self.cleaned_data["brand_specializations"])
-
-    def clean_service_specialities(self) -> list[str]:
-        return _comma_separated(self.cleaned_data["service_specialities"])

@@ -44,6 +44,9 @@ class Mechanic(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mechanic")
     display_name = models.CharField(max_length=120)
+    # display_name folded (lower case, no accents) so "eleonore" finds "Éléonore" the same way
+    # on SQLite and PostgreSQL; written with display_name by mechanic_search_name.
+    search_name = models.CharField(max_length=120, blank=True, default="", editable=False)
     photo = models.ImageField(upload_to="mechanics/", blank=True)
     bio = models.TextField(blank=True, max_length=2000)
 
@@ -95,6 +98,7 @@ class Mechanic(models.Model):
 
     # Computed by the server from sessions, offers, reviews and geocoding: nobody edits them.
     COMPUTED_FIELDS = (
+        "search_name",
         "rating_average",
         "review_count",
         "completed_sessions",

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import BooleanField, DateField, DateTimeField, Field, JSONField, Model
 from django.utils import timezone
@@ -19,11 +20,12 @@ from faker import Faker
 
 from mechmatch.accounts.models import User
 from mechmatch.core import spatial
+from mechmatch.core.avatars import avatar_png
 from mechmatch.core.geo import PostalArea, postal_areas, timezone_for
 from mechmatch.core.taxonomy import SERVICES
 from mechmatch.customers.models import CustomerProfile, Vehicle
-from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService, Workshop
-from mechmatch.mechanics.services import profile_completion_compute
+from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService, Review, Workshop
+from mechmatch.mechanics.services import mechanic_search_name, profile_completion_compute
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_DOMAIN = "demo.mechmatch.test"
@@ -95,6 +97,22 @@ BRAND_SERVICE = {
     "Porsche": "porsche_piwis",
 }
 GENERAL_SERVICES = [s.slug for s in SERVICES if s.brand is None]
+# Drawn portraits shared by the demo mechanics (a pool, not one file each: 100,000 seeded
+# mechanics must not mean 100,000 files).
+AVATAR_POOL = 24
+PHOTO_SHARE = 0.85
+# What demo reviewers write, in both of the site's languages; most reviews have no comment.
+REVIEW_COMMENTS = (
+    "Found the problem in ten minutes and saved me a tow.",
+    "Clear, patient and honest about what it would cost.",
+    "Walked me through the scan codes step by step.",
+    "Knew my car inside out. Would book again.",
+    "Great session, the noise turned out to be a heat shield.",
+    "Très professionnel, il a trouvé la panne tout de suite.",
+    "Explications claires, je sais maintenant quoi demander au garage.",
+    "Super patient, merci pour les conseils!",
+)
+COMMENT_SHARE = 0.35
 
 
 def _location_row(country: str, area: PostalArea) -> dict[str, Any]:
@@ -176,6 +194,26 @@ class DemoSeeder:
         self.brand_cum = self._cumulative(list(BRAND_WEIGHTS.values()))
         # Scoped by seed so two seeds can coexist (benchmarks seed several sizes).
         self.tag = f"s{seed}"
+        self.avatar_names: list[str] = []
+        # Each mechanic's individual review ratings, written as Review rows once the demo
+        # customers (their authors) exist; drawn from their own generator so the rest of
+        # the demo stays the same whether or not reviews are written.
+        self.review_rng = random.Random(seed * 7919 + 1)
+        self.review_ratings: list[list[int]] = []
+        self.review_mechanic_ids: list[int] = []
+
+    def avatars_write(self) -> list[str]:
+        """Draws the avatar pool into media storage. Called before the seeding transaction
+        opens: drawing and writing files is slow work that must not hold SQLite's one writer."""
+        storage = Mechanic._meta.get_field("photo").storage
+        names = []
+        for index in range(AVATAR_POOL):
+            name = f"mechanics/demo-avatar-{self.seed}-{index:02d}.png"
+            if not storage.exists(name):
+                name = storage.save(name, ContentFile(avatar_png(self.seed * 1000 + index)))
+            names.append(name)
+        self.avatar_names = names
+        return names
 
     @staticmethod
     def _cumulative(weights: list[float]) -> list[float]:
@@ -208,6 +246,7 @@ class DemoSeeder:
         workshops = self._workshops(max(1, mechanics // 500))
         mechanic_emails = self._mechanics(mechanics, workshops)
         customer_emails = self._customers(customers)
+        self._reviews()
         return {
             "password": DEMO_PASSWORD,
             "operator": operator_email,
@@ -275,6 +314,7 @@ class DemoSeeder:
             brand_rows, service_rows = [], []
             for mechanic in mechanics:
                 pk = ids[mechanic["user_id"]]
+                self.review_mechanic_ids.append(pk)
                 brand_rows += [{"mechanic_id": pk, "brand": b} for b in mechanic["brand_specializations"]]
                 service_rows += [{"mechanic_id": pk, "slug": slug} for slug in mechanic["service_specialities"]]
             insert_rows(MechanicBrand, brand_rows)
@@ -296,7 +336,11 @@ class DemoSeeder:
             services.append("ev_hybrid")
         services = list(dict.fromkeys(services))
         reviews = 0 if rng.random() < 0.12 else min(800, int(rng.paretovariate(1.3) * 4))
-        rating = round(min(5.0, max(2.5, rng.gauss(4.55, 0.3))), 2) if reviews else 0.0
+        mean = min(5.0, max(2.5, rng.gauss(4.55, 0.3)))
+        # The aggregate is what the review rows say, as mechanic_rating_recompute would find.
+        ratings = [min(5, max(1, round(self.review_rng.gauss(mean, 0.7)))) for _ in range(reviews)]
+        self.review_ratings.append(ratings)
+        rating = round(sum(ratings) / len(ratings), 3) if ratings else 0.0
         sessions = reviews + int(reviews * rng.uniform(0.2, 1.5)) + (rng.randint(0, 5) if reviews else 0)
         response = round(min(900.0, rng.lognormvariate(4.9, 0.6)), 1) if sessions else None
         status_roll = rng.random()
@@ -319,7 +363,10 @@ class DemoSeeder:
         )
         row = {
             "display_name": name,
-            "photo": "",
+            "search_name": mechanic_search_name(name),
+            "photo": self.avatar_names[i % len(self.avatar_names)]
+            if self.avatar_names and self.review_rng.random() < PHOTO_SHARE
+            else "",
             "bio": bio,
             **_location_row(country, area),
             "h3_r3": cells[3],
@@ -391,3 +438,34 @@ class DemoSeeder:
                 )
             insert_rows(Vehicle, vehicles)
         return emails
+
+    def _reviews(self) -> None:
+        """Writes the review rows behind every demo mechanic's rating, authored by demo
+        customers, so a profile never shows "4.8 (4 reviews)" above "No reviews yet".
+        Without demo customers (the benchmarks seed none) there is nobody to author them,
+        and the ratings stay as bare statistics."""
+        authors = list(
+            User.objects.filter(email__endswith=f".{self.tag}@{DEMO_DOMAIN}", role=User.Role.CUSTOMER).values_list(
+                "id", flat=True
+            )
+        )
+        if not authors:
+            return
+        rng = self.review_rng
+        rows: list[dict[str, Any]] = []
+        for mechanic_id, ratings in zip(self.review_mechanic_ids, self.review_ratings, strict=True):
+            for rating in ratings:
+                rows.append(
+                    {
+                        "mechanic_id": mechanic_id,
+                        "customer_id": rng.choice(authors),
+                        "session_key": None,
+                        "rating": rating,
+                        "comment": rng.choice(REVIEW_COMMENTS) if rng.random() < COMMENT_SHARE else "",
+                        "created_at": self.now - timedelta(days=rng.randint(1, 700), minutes=rng.randint(0, 1439)),
+                    }
+                )
+            if len(rows) >= BATCH:
+                insert_rows(Review, rows)
+                rows = []
+        insert_rows(Review, rows)

@@ -18,7 +18,8 @@ from mechmatch.accounts.services import user_create
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.geo import timezone_for
 from mechmatch.core.postal import normalize_region
-from mechmatch.core.taxonomy import SERVICE_SLUGS
+from mechmatch.core.taxonomy import is_valid_slug
+from mechmatch.core.text import fold
 from mechmatch.geography.services import location_clean
 from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService, Review
 from mechmatch.uploads import image_upload_clean
@@ -57,7 +58,8 @@ def _clean_brands(raw: list[str]) -> list[str]:
 
 
 def _clean_services(raw: list[str]) -> list[str]:
-    unknown = [slug for slug in raw or [] if slug not in SERVICE_SLUGS]
+    """Slugs from the taxonomy (core/taxonomy), deduplicated, in the order given."""
+    unknown = [slug for slug in raw or [] if not is_valid_slug(slug)]
     if unknown:
         raise ValidationError({"service_specialities": f"Unknown service: {str(unknown[0])[:40]!r}."})
     return list(dict.fromkeys(raw or []))
@@ -112,6 +114,7 @@ def mechanic_apply(
     mechanic = Mechanic(
         user=user,
         display_name=display_name.strip()[:120],
+        search_name=mechanic_search_name(display_name.strip()[:120]),
         bio=bio.strip(),
         years_experience=max(0, min(int(years_experience or 0), 70)),
         brand_specializations=_clean_brands(brand_specializations or []),
@@ -126,6 +129,11 @@ def mechanic_apply(
     mechanic.save()
     _sync_index_rows(mechanic)
     return mechanic
+
+
+def mechanic_search_name(display_name: str) -> str:
+    """What a name search compares against: the name folded like every other text we match."""
+    return fold(display_name)[:120]
 
 
 @transaction.atomic
@@ -151,6 +159,7 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
         if not name:
             raise ValidationError({"display_name": "Enter the name customers will see."})
         mechanic.display_name = name[:120]
+        mechanic.search_name = mechanic_search_name(mechanic.display_name)
     if "bio" in changes:
         mechanic.bio = str(changes["bio"]).strip()[:2000]
     if "timezone" in changes:
@@ -208,7 +217,8 @@ def mechanic_photo_set(*, mechanic: Mechanic, upload: UploadedFile) -> Mechanic:
     mechanic.photo.save(f"mechanic-{mechanic.pk}-{content.name}", content, save=False)
     mechanic.profile_completion = profile_completion_compute(mechanic)
     mechanic.save(update_fields=["photo", "profile_completion", "updated_at"])
-    if old and old != mechanic.photo.name:
+    # Demo mechanics share a pool of drawn avatars: a file another mechanic still shows stays.
+    if old and old != mechanic.photo.name and not Mechanic.objects.filter(photo=old).exists():
         mechanic.photo.storage.delete(old)
     return mechanic
 

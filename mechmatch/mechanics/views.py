@@ -47,7 +47,7 @@ def profile(request: SignedInRequest) -> HttpResponse:
         "red_seal_province": mechanic.red_seal_province,
         "red_seal_expires_on": mechanic.red_seal_expires_on,
         "brand_specializations": ", ".join(mechanic.brand_specializations),
-        "service_specialities": ", ".join(mechanic.service_specialities),
+        "service_specialities": list(mechanic.service_specialities),
     }
     form = MechanicProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,4 +1,6 @@
-"""The header's counts: unread inbox items for everyone signed in, open offers for mechanics."""
+"""The header's counts: unread inbox items for everyone signed in, open offers for mechanics
+(with what dispatch/alerts.js needs to keep the count live on every mechanic page: the
+mechanic's channel, the last event the page reflects, and the open offers' ids)."""
 
 from __future__ import annotations
 
@@ -16,9 +18,22 @@ def header_counts(request: HttpRequest) -> dict[str, Any]:
         return {}
     counts: dict[str, Any] = {"inbox_unread": inbox_unread_count(user)}
     if user.is_mechanic:
-        from mechmatch.dispatch.models import Offer  # dispatch depends on notifications, not back
+        # dispatch depends on notifications, not back
+        from mechmatch.dispatch.events import latest_id, mechanic_channel
+        from mechmatch.dispatch.models import Offer
+        from mechmatch.mechanics.models import Mechanic
 
-        counts["offers_open"] = Offer.objects.filter(
-            mechanic__user=user, status=Offer.Status.OPEN, expires_at__gt=timezone.now()
-        ).count()
+        mechanic_id = Mechanic.objects.filter(user=user).values_list("pk", flat=True).first()
+        if mechanic_id is not None:
+            channel = mechanic_channel(mechanic_id)
+            # Read before the offers, so the script resumes from here and misses nothing.
+            counts["offers_channel"] = channel
+            counts["offers_last_event_id"] = latest_id(channel)
+        ids = list(
+            Offer.objects.filter(mechanic__user=user, status=Offer.Status.OPEN, expires_at__gt=timezone.now())
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        counts["offers_open"] = len(ids)
+        counts["offers_open_ids"] = " ".join(str(pk) for pk in ids)
     return counts

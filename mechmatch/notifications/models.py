@@ -17,12 +17,16 @@ class Kind(models.TextChoices):
     EXCLUSIVE_OFFER = "exclusive_offer", "An exclusive offer for you"
     FAVOURITE_REQUEST = "favourite_request", "A favourite customer's request"
     WINDOW_EXTENDED = "window_extended", "The customer extended your window"
+    SCHEDULED_SOON = "scheduled_soon", "A scheduled session soon"
     # customer
     ACCEPTED = "accepted", "A mechanic accepted"
     AWAITING_CHOICE = "awaiting_choice", "Declined or lapsed: your choices"
     BROADCAST = "broadcast", "Sent to other mechanics"
     RECEIPT = "receipt", "Receipt"
+    REFUND = "refund", "Refund"
+    REFUND_OFFERED = "refund_offered", "Nobody accepted yet: a refund is offered"
     MECHANIC_AVAILABLE = "mechanic_available", "A mechanic is available"
+    SCHEDULED_REMINDER = "scheduled_reminder", "Your scheduled session"
 
 
 class Notification(models.Model):

@@ -20,3 +20,8 @@ def preferences_of(user: User) -> dict[str, bool]:
     """Every kind -> whether the user gets e-mail for it (default yes)."""
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "email"))
     return {kind: chosen.get(kind, True) for kind in Kind.values}
+
+
+def notification_get(user: User, notification_id: int) -> Notification | None:
+    """One of the user's own notifications; None for anyone else's."""
+    return Notification.objects.filter(pk=notification_id, user=user).first()

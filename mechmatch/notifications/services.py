@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -155,7 +156,8 @@ def notifications_mark_read(*, user: User, notification_id: int | None = None) -
 
 
 def preferences_set(*, user: User, email_by_kind: dict[str, bool]) -> None:
+    unknown = sorted(set(email_by_kind) - set(Kind.values))
+    if unknown:
+        raise ValidationError({"kind": f"Unknown notification kind: {', '.join(unknown)}."})
     for kind, email in email_by_kind.items():
-        if kind not in Kind.values:
-            raise ValueError(f"Unknown notification kind {kind!r}")
         Preference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})

@@ -5,6 +5,7 @@ wrap them with the greeting and the absolute link."""
 from __future__ import annotations
 
 from mechmatch.notifications.models import Kind
+from mechmatch.payments.money import amount_display
 
 # language -> kind -> (subject, body)
 TEXTS: dict[str, dict[str, tuple[str, str]]] = {
@@ -39,9 +40,29 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Your receipt: {amount}",
             "Thank you. We received {amount} for your session about your {vehicle}.",
         ),
+        Kind.REFUND: (
+            "Refunded: {amount}",
+            "We refunded {amount} for your request about your {vehicle}. "
+            "It reaches your card in 5 to 10 business days.",
+        ),
+        Kind.REFUND_OFFERED: (
+            "Nobody has accepted yet: you can get a refund",
+            "No mechanic has accepted your request about your {vehicle} yet. "
+            "Keep waiting, or cancel it and get your {amount} back.",
+        ),
         Kind.MECHANIC_AVAILABLE: (
             "A mechanic is available now",
             "{mechanic_name} just went on shift and can help with your {vehicle}.",
+        ),
+        Kind.SCHEDULED_SOON: (
+            "Scheduled session with {customer_first_name} at {when}",
+            '{customer_first_name} booked a session with you about their {vehicle} at {when}: "{concern}". '
+            "Be on shift a few minutes before: the offer comes to you at the start.",
+        ),
+        Kind.SCHEDULED_REMINDER: (
+            "Your scheduled session is at {when}",
+            "Your session about your {vehicle} starts at {when}. "
+            "We connect you with your mechanic at the start; keep this page at hand.",
         ),
     },
     "fr": {
@@ -79,9 +100,29 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Votre reçu : {amount}",
             "Merci. Nous avons reçu {amount} pour votre séance concernant votre véhicule {vehicle}.",
         ),
+        Kind.REFUND: (
+            "Remboursement : {amount}",
+            "Nous avons remboursé {amount} pour votre demande concernant votre véhicule {vehicle}. "
+            "Le montant apparaîtra sur votre carte d'ici 5 à 10 jours ouvrables.",
+        ),
+        Kind.REFUND_OFFERED: (
+            "Personne n'a encore accepté : vous pouvez être remboursé",
+            "Aucun mécanicien n'a encore accepté votre demande concernant votre véhicule {vehicle}. "
+            "Continuez d'attendre, ou annulez-la et récupérez vos {amount}.",
+        ),
         Kind.MECHANIC_AVAILABLE: (
             "Un mécanicien est disponible",
             "{mechanic_name} vient de commencer son quart et peut vous aider avec votre véhicule {vehicle}.",
+        ),
+        Kind.SCHEDULED_SOON: (
+            "Séance planifiée avec {customer_first_name} à {when}",
+            "{customer_first_name} a réservé une séance avec vous pour son véhicule {vehicle} à {when} : "
+            "« {concern} ». Soyez en service quelques minutes avant : l'offre vous arrive au début.",
+        ),
+        Kind.SCHEDULED_REMINDER: (
+            "Votre séance planifiée est à {when}",
+            "Votre séance concernant votre véhicule {vehicle} commence à {when}. "
+            "Nous vous mettons en contact avec votre mécanicien au début ; gardez cette page à portée de main.",
         ),
     },
 }
@@ -106,7 +147,12 @@ class _Missing(dict[str, object]):
 
 
 def render(kind: str, context: dict[str, object], language: str) -> tuple[str, str]:
-    """(subject, body) for `kind` in `language`; a missing context value renders empty."""
+    """(subject, body) for `kind` in `language`; a missing context value renders empty.
+    A context with `amount_cents` (and `currency`) gets `amount` written for `language`."""
     subject, body = TEXTS[language_of(language)][kind]
     values = _Missing(context)
+    if "amount_cents" in context:
+        values["amount"] = amount_display(
+            int(str(context["amount_cents"])), str(context.get("currency") or "CAD"), language
+        )
     return subject.format_map(values), body.format_map(values)

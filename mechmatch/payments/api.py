@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema
 
@@ -21,7 +21,7 @@ from mechmatch.journey.booking import waiver_accept
 from mechmatch.payments.models import Payment
 from mechmatch.payments.plans import PLAN_CODES
 from mechmatch.payments.selectors import payment_get_for_user
-from mechmatch.payments.services import payment_refresh, payment_start
+from mechmatch.payments.services import payment_refresh, payment_start, payment_test_settle
 
 router = Router(tags=["payments"], auth=api_auth)
 
@@ -92,6 +92,27 @@ def checkout_detail(request: SignedInRequest, payment_id: int) -> dict[str, Any]
     if payment is None:
         raise Http404("Payment not found.")
     return _checkout_out(payment_refresh(payment=payment))
+
+
+class SettleIn(StrictIn):
+    outcome: one_of(["pay", "decline"]) = Field(description="What the test checkout's buttons would do.")  # type: ignore[valid-type]
+
+
+@router.post(
+    "/checkouts/{payment_id}/settle",
+    response={200: CheckoutOut, **object_errors()},
+    summary="Test mode only: pay (or decline) a checkout without a card",
+    description="The test checkout page's buttons for API clients; 404 unless the test payment provider is active.",
+)
+def checkout_settle(request: SignedInRequest, payment_id: int, payload: SettleIn) -> dict[str, Any]:
+    payment = payment_get_for_user(user=request.user, payment_id=payment_id)
+    if payment is None:
+        raise Http404("Payment not found.")
+    try:
+        payment = payment_test_settle(payment=payment, user=request.user, succeed=payload.outcome == "pay")
+    except PermissionDenied as exc:
+        raise Http404("Test payments are disabled.") from exc
+    return _checkout_out(payment)
 
 
 @router.post("/waiver", response={201: WaiverOut, **signed_in_errors(400)}, summary="Accept the terms")

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from mechmatch.payments.plans import Plan, plan_get
+
 
 class Payment(models.Model):
     """One attempt to pay for one thing (`reference`, e.g. "intake:42"). Only a verified
@@ -46,6 +48,10 @@ class Payment(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.status == self.Status.PAID
+
+    @property
+    def plan(self) -> Plan | None:
+        return plan_get(self.plan_code)
 
 
 class Refund(models.Model):

@@ -45,7 +45,3 @@ def plan_price_cents(code: str, *, brand_specialist: bool = False) -> int:
     if plan.is_free:
         return 0
     return plan.amount_cents + (BRAND_SPECIALIST_PREMIUM_CENTS if brand_specialist else 0)
-
-
-def format_cents(cents: int) -> str:
-    return f"${cents // 100}.{cents % 100:02d}"

@@ -19,3 +19,17 @@ def payment_is_paid(*, user: User, reference: str, plan_code: str | None = None)
     if plan_code:
         payments = payments.filter(plan_code=plan_code)
     return payments.exists()
+
+
+def payment_history(*, user: User, limit: int = 100) -> list[Payment]:
+    """The customer's payments that took money (paid, being refunded, refunded), newest
+    first, each with its refund (if any) loaded."""
+    return list(
+        Payment.objects.filter(
+            user=user,
+            amount_cents__gt=0,
+            status__in=[Payment.Status.PAID, Payment.Status.REFUNDING, Payment.Status.REFUNDED],
+        )
+        .select_related("refund")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mechmatch.accounts.models import User
 from mechmatch.payments.models import Payment, Refund
+from mechmatch.payments.notices import notice_receipt, notice_refund
 from mechmatch.payments.plans import plan_get, plan_price_cents
 from mechmatch.payments.providers import (
     PaymentProvider,
@@ -50,6 +51,8 @@ def _transition(payment: Payment, status: str, *, reason: str = "", payment_ref:
     if payment_ref:
         payment.provider_payment_ref = payment_ref[:255]
     payment.save(update_fields=["status", "paid_at", "failure_reason", "provider_payment_ref", "updated_at"])
+    if status == Payment.Status.PAID:
+        notice_receipt(payment)  # in this transaction: a rolled-back settle sends no receipt
     return True
 
 
@@ -260,14 +263,15 @@ def _refund_claim(now: datetime, refund_id: int | None) -> Refund | None:
 def _refund_settle(refund: Refund, provider_refund_ref: str) -> None:
     now = timezone.now()
     with transaction.atomic():
-        Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
+        settled = Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
             status=Refund.Status.SUCCEEDED, provider_refund_ref=provider_refund_ref[:255], refunded_at=now
         )
         Payment.objects.filter(pk=refund.payment_id, status=Payment.Status.REFUNDING).update(
             status=Payment.Status.REFUNDED, updated_at=now
         )
         refund.refresh_from_db()
-        transaction.on_commit(lambda: refund_notify(refund))
+        if settled:
+            refund_notify(refund)
 
 
 def _refund_fail(refund: Refund, error: str) -> None:
@@ -311,6 +315,7 @@ def refunds_process_due(
 
 
 def refund_notify(refund: Refund) -> None:
-    """The one place a refund tells the customer. The durable outbox (issue 13 item 1) is
-    being built on another branch; the lead wires `notification_enqueue` in here."""
+    """The one place a refund tells the customer: called in the transaction that records the
+    refund as succeeded, so the notice is written once with it (or not at all)."""
     logger.info("Refund %s of payment %s succeeded", refund.pk, refund.payment_id)
+    notice_refund(refund)

@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from mechmatch.accounts.auth import SignedInRequest
 from mechmatch.payments.models import Payment
-from mechmatch.payments.plans import format_cents, plan_get
+from mechmatch.payments.money import amount_display
+from mechmatch.payments.plans import plan_get
 from mechmatch.payments.providers import PaymentProviderError, WebhookSignatureError
 from mechmatch.payments.selectors import payment_get_for_user
 from mechmatch.payments.services import payment_refresh, payment_test_settle, payment_webhook_handle
@@ -40,7 +42,11 @@ def test_checkout(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "payments/test_checkout.html",
-        {"payment": payment, "plan": plan_get(payment.plan_code), "amount": format_cents(payment.amount_cents)},
+        {
+            "payment": payment,
+            "plan": plan_get(payment.plan_code),
+            "amount": amount_display(payment.amount_cents, payment.currency, get_language() or "en"),
+        },
     )
 
 

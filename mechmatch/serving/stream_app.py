@@ -32,6 +32,7 @@ from mechmatch.api_errors import error_body
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import StreamEvent
 from mechmatch.dispatch.selectors import channel_authorized
+from mechmatch.monitoring.metrics import OPEN_STREAMS
 from mechmatch.serving.hub import DatabaseWorker, Hub, Listener
 
 Scope = dict[str, Any]
@@ -173,9 +174,11 @@ class StreamServer:
         self.open_per_user[user_id] += 1
         listener = Listener(user_id=user_id, channel=channel)
         hub.add(listener)
+        OPEN_STREAMS.inc()
         try:
             await self._serve(hub, listener, last_id, scope, receive, send)
         finally:
+            OPEN_STREAMS.dec()
             hub.remove(listener)
             self.open_per_user[user_id] -= 1
             if self.open_per_user[user_id] <= 0:

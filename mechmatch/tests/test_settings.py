@@ -47,3 +47,32 @@ def test_a_typo_in_a_boolean_variable_stops_the_start_naming_the_variable(monkey
     monkeypatch.setenv("MECHMATCH_TEST_FLAG", value)
     with pytest.raises(ImproperlyConfigured, match=f"MECHMATCH_TEST_FLAG='{value}' is not a boolean"):
         env_bool("MECHMATCH_TEST_FLAG")
+
+
+def test_a_metrics_token_shorter_than_24_characters_stops_the_start(monkeypatch):
+    from mechmatch.settings import env_secret
+
+    monkeypatch.setenv("MECHMATCH_TEST_TOKEN", "short-token")
+    with pytest.raises(ImproperlyConfigured, match="MECHMATCH_TEST_TOKEN is too short"):
+        env_secret("MECHMATCH_TEST_TOKEN", min_length=24)
+    monkeypatch.setenv("MECHMATCH_TEST_TOKEN", "x" * 24)
+    assert env_secret("MECHMATCH_TEST_TOKEN", min_length=24) == "x" * 24
+    monkeypatch.delenv("MECHMATCH_TEST_TOKEN")
+    assert env_secret("MECHMATCH_TEST_TOKEN", min_length=24) == ""
+
+
+def test_the_settings_refuse_a_short_metrics_token_at_start_up(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "METRICS_TOKEN": "too-short", "DJANGO_SETTINGS_MODULE": "mechmatch.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and "METRICS_TOKEN is too short" in done.stderr

@@ -3,6 +3,7 @@
 // server-rendered HTML on every change, so the server stays the one source of truth.
 (function () {
   "use strict";
+  if (window.mmStream) return; // loaded by the base template and by a page: once is enough
 
   // Wraps `task` (a function returning a promise) so that it runs one at a time: a call
   // while it runs asks for exactly one more run afterwards, so a burst of events costs at

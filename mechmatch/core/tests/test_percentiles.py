@@ -1,6 +1,6 @@
 import pytest
 
-from mechmatch.core.percentiles import nearest_rank, share
+from mechmatch.core.percentiles import gini, histogram, median, nearest_rank, share
 
 
 def test_nearest_rank_picks_the_observed_value_at_rank_ceil_p_n():
@@ -25,3 +25,18 @@ def test_nearest_rank_refuses_a_percentile_outside_0_to_100(percentile):
 def test_share_is_none_when_the_whole_is_zero():
     assert share(1, 4) == 0.25
     assert share(0, 0) is None
+
+
+def test_median_is_the_observed_middle_value_of_unsorted_values():
+    assert median([40, 10, 30, 20]) == 20
+    assert median([]) is None
+
+
+def test_gini_is_zero_for_equal_shares_and_grows_with_concentration():
+    assert gini([3, 3, 3]) == 0
+    assert gini([0, 0, 0, 4]) == 0.75
+    assert gini([]) is None and gini([0, 0]) is None
+
+
+def test_histogram_counts_each_value_in_its_half_open_bin_and_the_rest_in_the_last():
+    assert histogram([0, 5, 10, 15, 99, -1], [0, 10, 20]) == [2, 3]

@@ -222,3 +222,11 @@ def test_a_full_code_is_not_an_fsa_alone() -> None:
 def test_an_fsa_alone_follows_the_same_letter_rules(raw: str, reason: str) -> None:
     with pytest.raises(PostalCodeError, match=reason):
         normalize_postal_code(raw, "CA")
+
+
+def test_postal_area_is_the_fsa_in_canada_and_the_zip3_in_the_us():
+    from mechmatch.core.postal import postal_area
+
+    assert postal_area("m5v 2t6") == "M5V"
+    assert postal_area("94107-1234") == "941"
+    assert postal_area("") == ""

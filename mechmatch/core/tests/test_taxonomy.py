@@ -111,3 +111,15 @@ def test_is_valid_slug_rejects_unknown_and_non_strings() -> None:
 
 def test_sort_slugs_orders_by_taxonomy_and_drops_invalid() -> None:
     assert sort_slugs(["tires", "check_engine_light", "nope", "tires"]) == ["check_engine_light", "tires"]
+
+
+def test_services_by_category_lists_every_service_once_under_its_category_in_either_language():
+    from mechmatch.core.taxonomy import CATEGORIES, SERVICE_BY_SLUG, SERVICES, services_by_category
+
+    for language in ("en", "fr"):
+        groups = services_by_category(language)
+        assert [category for category, _ in groups] == list(CATEGORIES)
+        slugs = [slug for _, options in groups for slug, _ in options]
+        assert sorted(slugs) == sorted(s.slug for s in SERVICES)
+        assert all(SERVICE_BY_SLUG[slug].category == category for category, options in groups for slug, _ in options)
+    assert ("brakes", "Freins") in dict(services_by_category("fr"))["repair"]

@@ -17,12 +17,17 @@ Concurrency rules, so that any number of web and dispatcher processes agree:
   transaction in flight, which the next run redoes.
 
 Modules depend one way: common <- candidates <- offers <- routing <- requests, answers,
-shifts, lapses <- dispatcher. Callers import from this package, never from its modules.
+shifts, lapses, operators <- dispatcher. Callers import from this package, never from its modules.
 """
 
 from mechmatch.dispatch.services.answers import offer_accept, offer_decline
 from mechmatch.dispatch.services.common import DispatchError, Forbidden, NotFound
 from mechmatch.dispatch.services.dispatcher import TRANSIENT_ERRORS, TickResult, dispatch_tick
+from mechmatch.dispatch.services.operators import (
+    request_cancel_by_operator,
+    request_extend_by_operator,
+    request_reassign_by_operator,
+)
 from mechmatch.dispatch.services.requests import (
     CHOICES,
     request_cancel,
@@ -30,7 +35,12 @@ from mechmatch.dispatch.services.requests import (
     request_create,
     request_vehicle_key,
 )
-from mechmatch.dispatch.services.shifts import ShiftChange, consultation_end, mechanic_shift_set
+from mechmatch.dispatch.services.shifts import (
+    ShiftChange,
+    consultation_end,
+    consultation_end_at_deadline,
+    mechanic_shift_set,
+)
 
 __all__ = [
     "CHOICES",
@@ -41,12 +51,16 @@ __all__ = [
     "ShiftChange",
     "TickResult",
     "consultation_end",
+    "consultation_end_at_deadline",
     "dispatch_tick",
     "mechanic_shift_set",
     "offer_accept",
     "offer_decline",
     "request_cancel",
+    "request_cancel_by_operator",
     "request_choose",
     "request_create",
+    "request_extend_by_operator",
+    "request_reassign_by_operator",
     "request_vehicle_key",
 ]

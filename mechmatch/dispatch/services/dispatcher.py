@@ -23,6 +23,7 @@ from mechmatch.dispatch.services.common import _Stale, _transition
 from mechmatch.dispatch.services.lapses import LapseBatch, _claim_due, lapses_apply
 from mechmatch.dispatch.services.routing import _advance_counted, _next_due
 from mechmatch.dispatch.services.shifts import _withdraw_offers_of_mechanic
+from mechmatch.monitoring.metrics import FALLBACKS, OFFERS_EXPIRED
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -90,7 +91,20 @@ def _with_retries(work: Callable[[], _T]) -> _T:
     raise AssertionError("unreachable")
 
 
-def dispatch_tick(*, batch: int | None = None, now: datetime | None = None, sweep: bool = True) -> TickResult:
+def dispatch_tick(
+    *, batch: int | None = None, now: datetime | None = None, sweep: bool = True, scheduled: bool = True
+) -> TickResult:
+    """`_tick`, counted for /metrics once its transactions are over."""
+    result = _tick(batch=batch, now=now, sweep=sweep, scheduled=scheduled)
+    if result.offers_expired:
+        OFFERS_EXPIRED.inc(result.offers_expired)
+    for outcome, times in result.outcomes.items():
+        if outcome in _FALLBACKS:
+            FALLBACKS.labels(outcome).inc(times)
+    return result
+
+
+def _tick(*, batch: int | None, now: datetime | None, sweep: bool, scheduled: bool) -> TickResult:
     """Process up to `batch` due requests: their offer expiries and plain fallbacks set-wise
     in one transaction (see lapses), then each fallback that searches for mechanics in a
     transaction of its own. Safe to run in any number of processes at once: a row another
@@ -101,6 +115,8 @@ def dispatch_tick(*, batch: int | None = None, now: datetime | None = None, swee
     if sweep:
         result.withdrawn = _sweep(now or timezone.now())
     step_now = now or timezone.now()
+    if scheduled:
+        _scheduled(result, step_now, batch)
 
     def set_wise() -> LapseBatch:
         with events.atomic_with_events():
@@ -127,6 +143,20 @@ def dispatch_tick(*, batch: int | None = None, now: datetime | None = None, swee
         if not _step(result, now, pk=request_id):
             result.count("stale")  # another dispatcher took it since
     return result
+
+
+def _scheduled(result: TickResult, now: datetime, batch: int) -> None:
+    """Scheduled bookings: their reminders and, at their start, their session requests.
+    Imported here because scheduling builds on dispatch (it creates requests through
+    `request_create`), never the other way round at import time."""
+    from mechmatch.scheduling.services import scheduled_step
+
+    step = _with_retries(lambda: scheduled_step(now, limit=batch))
+    for _ in step.started:
+        result.count("scheduled_started")
+    for _ in range(step.reminders):
+        result.count("scheduled_reminded")
+    result.errors += step.errors
 
 
 def _step(result: TickResult, fixed_now: datetime | None, *, pk: int | None = None) -> bool:

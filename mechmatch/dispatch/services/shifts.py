@@ -88,6 +88,27 @@ def consultation_end(*, user: User, consultation_id: int, notes: str = "", now: 
         user.is_operator or consultation.customer_id == user.pk or consultation.mechanic.user_id == user.pk
     ):
         raise NotFound("Session not found.")
+    return _consultation_close(consultation, actor=user, notes=notes, now=now)
+
+
+def consultation_end_at_deadline(*, consultation_id: int, deadline: datetime, now: datetime | None = None) -> bool:
+    """Ends a live session whose plan time (`deadline`, worked out by the caller from the plan
+    and any paid extension) has passed, for both sides, with no one as its actor. Returns
+    whether this call ended it (False: not due yet, or already ended by someone else)."""
+    now = now or timezone.now()
+    if now < deadline:
+        return False
+    consultation = Consultation.objects.filter(pk=consultation_id).select_related("mechanic").first()
+    if consultation is None or consultation.status != Consultation.Status.ACTIVE:
+        return False
+    try:
+        _consultation_close(consultation, actor=None, notes="", now=deadline)
+    except DispatchError:
+        return False
+    return True
+
+
+def _consultation_close(consultation: Consultation, *, actor: User | None, notes: str, now: datetime) -> Consultation:
     with events.atomic_with_events():
         request = _lock_request(consultation.request_id)
         ended = Consultation.objects.filter(pk=consultation.pk, status=Consultation.Status.ACTIVE).update(
@@ -96,7 +117,7 @@ def consultation_end(*, user: User, consultation_id: int, notes: str = "", now: 
         if ended != 1:
             raise DispatchError("This session has already ended.")
         Mechanic.objects.filter(pk=consultation.mechanic_id).update(completed_sessions=F("completed_sessions") + 1)
-        _transition(request, kind="completed", to_status=Status.COMPLETED, actor=user)
+        _transition(request, kind="completed", to_status=Status.COMPLETED, actor=actor)
         event_record(
             FunnelEvent.Name.SESSION_COMPLETED,
             user=_customer_ref(request),

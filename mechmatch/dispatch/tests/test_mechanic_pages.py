@@ -28,7 +28,7 @@ def test_the_offers_page_lists_offers_with_accept_and_decline_forms(browser, cus
     assert f"/mechanic/offers/{offer.pk}/accept/" in html
     assert f"/mechanic/offers/{offer.pk}/decline/" in html
     assert 'name="csrfmiddlewaretoken"' in html
-    assert "dispatch/offers.js" in html
+    assert "dispatch/alerts.js" in html
     assert customer.user.email not in html
 
 

@@ -38,3 +38,48 @@ def test_view_all_from_a_preview_centres_on_the_intake_not_the_account_address(c
     query = {"intake": intake.pk, "sort": "distance"}
     page = customer_client.get(reverse("journey:browse"), query).content.decode()
     assert page.index("Wes Windsor") < page.index("Tara Toronto")
+
+
+def test_a_name_search_ignores_accents_and_case(customer_client, customer):
+    make_mechanic(display_name="Éléonore Gagnon", postal_code="M5V 3L9")
+    page = customer_client.get(reverse("journey:browse"), {"q": "ELEONORE"}).content.decode()
+    assert "Éléonore Gagnon" in page
+    page = customer_client.get(reverse("journey:browse"), {"q": "gagnón"}).content.decode()
+    assert "Éléonore Gagnon" in page
+
+
+@pytest.mark.parametrize("sort", ["rating", "experience"])
+def test_sorting_by_rating_or_experience_stays_around_the_customer(customer_client, customer, sort):
+    make_mechanic(display_name="Tara Toronto", postal_code="M5V 3L9", rating=4.5, years_experience=5)
+    make_mechanic(display_name="Vic Vancouver", postal_code="V6B 1A1", rating=5.0, years_experience=40)
+    page = customer_client.get(reverse("journey:browse"), {"sort": sort}).content.decode()
+    assert "Tara Toronto" in page
+    assert "Vic Vancouver" not in page
+
+
+def test_cards_name_the_brand_searched_for_first(customer_client, customer):
+    make_mechanic(display_name="Nina Both", postal_code="M5V 3L9", brands=["Nissan", "BMW"])
+    page = customer_client.get(reverse("journey:browse"), {"brand": "BMW"}).content.decode()
+    assert "BMW specialist" in page
+    assert "Nissan specialist" not in page
+
+
+def test_every_card_has_a_choose_button_that_puts_the_mechanic_on_the_intake(customer_client, customer):
+    chosen = make_mechanic(display_name="Tara Toronto", postal_code="M5V 3L9")
+    intake = ready_intake(customer)
+    page = customer_client.get(reverse("journey:browse"), {"intake": intake.pk}).content.decode()
+    assert f'data-testid="choose-{chosen.pk}"' in page
+    response = customer_client.post(
+        reverse("journey:mechanic_choose", args=[chosen.pk]), {"intake": intake.pk, "source": "browse"}
+    )
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.chosen_mechanic_id == chosen.pk
+
+
+def test_a_page_past_the_end_says_so_instead_of_no_mechanics_match(customer_client, toronto_mechanics):
+    response = customer_client.get(reverse("journey:browse"), {"page": "99"})
+    page = response.content.decode()
+    assert 'data-testid="past-end"' in page
+    assert "No mechanics match" not in page
+    assert "page=1" in page  # three mechanics fit on one page: the link goes back to it

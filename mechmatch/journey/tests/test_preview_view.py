@@ -101,3 +101,54 @@ def test_a_local_generalist_is_offered_once_beside_far_specialists(customer_clie
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert page.count("Local Larry") == 1 and "Bea Bimmer" in page and "Bo Bimmer" in page
     assert "View all 2 mechanics" in page
+
+
+def test_the_preview_shows_the_best_match_and_four_more_each_with_reasons(customer_client, customer):
+    for n in range(7):
+        make_mechanic(display_name=f"Pat Number{n}", postal_code="M5V 3L9", rating=4.0 + n / 10)
+    intake = ready_intake(customer)
+    response = customer_client.get(reverse("journey:preview", args=[intake.pk]))
+    view = response.context["view"]
+    assert len(view.others) == 4
+    assert all(card.reasons for card in [view.top, *view.others])
+    assert response.content.decode().count('class="reasons') >= 5
+
+
+def test_the_preview_says_what_it_understood_from_the_concern_with_a_way_to_correct_it(
+    customer_client, customer, toronto_mechanics
+):
+    intake = ready_intake(customer, concern="Grinding noise when I brake and the ABS light is on")
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert "What we understood:" in page
+    assert "Brakes" in page
+    assert reverse("journey:intake", args=[intake.pk]) in page
+
+
+def test_the_preview_explains_how_each_score_was_made(customer_client, customer, toronto_mechanics):
+    intake = ready_intake(customer)
+    response = customer_client.get(reverse("journey:preview", args=[intake.pk]))
+    top = response.context["view"].top
+    assert top.factors and top.factors[0]["share"] == 1.0
+    assert sum(f["points"] for f in top.factors) == pytest.approx(top.score, abs=0.6)
+    page = response.content.decode()
+    assert 'data-testid="score-breakdown"' in page and "Availability" in page
+
+
+def test_the_score_breakdown_reads_in_french(customer_client, customer, toronto_mechanics):
+    intake = ready_intake(customer)
+    customer_client.post("/i18n/setlang/", {"language": "fr-ca", "next": "/"})
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert "Comment ce score a été calculé" in page
+    assert "Disponibilité" in page
+    assert "Ce que nous avons compris" in page
+
+
+def test_the_preview_records_its_compute_time_and_intake_and_carries_the_load_beacon(
+    customer_client, customer, toronto_mechanics
+):
+    intake = ready_intake(customer)
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    event = FunnelEvent.objects.get(name="preview_shown")
+    assert event.properties["intake_id"] == intake.pk
+    assert isinstance(event.properties["compute_ms"], float) and event.properties["compute_ms"] >= 0
+    assert 'src="/static/funnel/page-load.js"' in page and 'data-page="preview"' in page

@@ -27,3 +27,35 @@ def test_the_report_names_who_said_what_and_the_mechanic_may_download_it_too(con
     assert f'filename="mechmatch-session-{consultation.pk}.txt"' in response["Content-Disposition"]
     text = response.content.decode()
     assert "You: It squeals at low speed" in text and "Mechanic: Check the pad wear" in text
+
+
+def test_the_report_holds_the_notes_waiting_messages_photos_plan_and_durations(
+    customer_client, customer, toronto_mechanics, settings, tmp_path
+):
+    from mechmatch.dispatch.models import Offer
+    from mechmatch.dispatch.services import offer_accept
+    from mechmatch.journey.models import ChatMessage
+    from mechmatch.journey.services import chat_photo_send, session_notes_save, waiting_message_send
+    from mechmatch.journey.tests.conftest import book, photo_upload
+
+    request = book(customer, toronto_mechanics[0])
+    waiting_message_send(user=customer.user, request_id=request.pk, body="The noise started on Monday")
+    offer = Offer.objects.get(request=request)
+    consultation = offer_accept(mechanic=offer.mechanic, offer_id=offer.pk)
+    chat_photo_send(user=customer.user, consultation_id=consultation.pk, upload=photo_upload())
+    session_notes_save(
+        user=toronto_mechanics[0].user,
+        consultation_id=consultation.pk,
+        diagnosis="Worn front pads",
+        likely_causes="Pads below 2 mm",
+        next_step="book_repair",
+        parts_to_check="Front rotors",
+    )
+    session_end(user=customer.user, consultation_id=consultation.pk)
+    text = customer_client.get(reverse("journey:report", args=[consultation.pk])).content.decode()
+    photo = ChatMessage.objects.get()
+    assert "Diagnosis: Worn front pads" in text and "Likely causes: Pads below 2 mm" in text
+    assert "Recommended next step: Book a repair" in text and "Parts to check: Front rotors" in text
+    assert "You: The noise started on Monday" in text
+    assert f"[photo] http://testserver/app/sessions/{consultation.pk}/photos/{photo.pk}/" in text
+    assert "Plan: Free" in text and "Duration: 1 min" in text and "Wait before the mechanic joined:" in text

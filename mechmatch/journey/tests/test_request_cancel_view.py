@@ -32,7 +32,8 @@ def test_once_a_mechanic_has_joined_cancelling_is_refused_with_a_notice(customer
 
 
 def test_nobody_else_can_cancel_a_request(outsider_client, waiting):
-    outsider_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
+    response = outsider_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
+    assert response.status_code == 404
     waiting.refresh_from_db()
     assert waiting.status == SessionRequest.Status.PENDING
 
@@ -50,7 +51,7 @@ def test_cancelling_a_paid_request_nobody_accepted_refunds_it_and_says_so(custom
     response = customer_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Your request was cancelled.",
-        "Your payment of 29.00 CAD has been refunded.",
+        "Your payment of $29.00 has been refunded.",
     ]
     payment.refresh_from_db()
     assert payment.status == Payment.Status.REFUNDED

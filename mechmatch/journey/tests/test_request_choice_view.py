@@ -38,6 +38,7 @@ def test_a_choice_the_request_does_not_offer_is_refused_with_a_notice(customer_c
 
 def test_someone_elses_request_cannot_be_steered(outsider_client, waiting):
     dispatch_tick()
-    outsider_client.post(reverse("journey:request_choice", args=[waiting.pk]), {"choice": "auto_match"})
+    response = outsider_client.post(reverse("journey:request_choice", args=[waiting.pk]), {"choice": "auto_match"})
+    assert response.status_code == 404
     waiting.refresh_from_db()
     assert waiting.status == SessionRequest.Status.AWAITING_CHOICE

@@ -30,5 +30,6 @@ def test_an_empty_message_is_refused_with_a_notice(customer_client, waiting):
 
 
 def test_nobody_else_can_leave_a_message_on_a_request(outsider_client, waiting):
-    outsider_client.post(reverse("journey:request_message", args=[waiting.pk]), {"body": "Hi"})
+    response = outsider_client.post(reverse("journey:request_message", args=[waiting.pk]), {"body": "Hi"})
+    assert response.status_code == 404
     assert not WaitingMessage.objects.exists()

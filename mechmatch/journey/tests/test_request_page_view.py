@@ -62,3 +62,54 @@ def test_the_headline_says_it_went_to_the_best_matched_mechanics(customer_client
     services.request_choose(user=customer.user, request_id=waiting.pk, choice="auto_match")
     page = customer_client.get(reverse("journey:request", args=[waiting.pk])).content.decode()
     assert _headline(page) == "Sent to the best-matched mechanics"
+
+
+def _paid_and_waited(customer, waiting, settings, seconds: int):  # noqa: ANN001, ANN202
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mechmatch.dispatch.models import SessionRequest
+    from mechmatch.payments.models import Payment
+
+    settings.REFUND_OFFER_AFTER_SECONDS = 600
+    SessionRequest.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(seconds=seconds))
+    return Payment.objects.create(
+        user=customer.user,
+        reference="intake:1",
+        plan_code="standard",
+        amount_cents=2999,
+        provider="test",
+        status="paid",
+        session_request=waiting,
+    )
+
+
+def test_a_paid_request_waiting_past_the_configured_time_offers_the_refund(
+    customer_client, customer, waiting, settings
+):
+    _paid_and_waited(customer, waiting, settings, 601)
+    page = customer_client.get(reverse("journey:request", args=[waiting.pk])).content.decode()
+    assert "Nobody has accepted yet. You can keep waiting, or cancel and get your $29.99 back." in page
+    assert "Cancel and refund $29.99" in page
+    assert f'action="{reverse("journey:request_cancel", args=[waiting.pk])}"' in page
+
+
+def test_the_refund_offer_button_cancels_and_refunds(customer_client, customer, waiting, settings):
+    payment = _paid_and_waited(customer, waiting, settings, 601)
+    customer_client.post(reverse("journey:request_cancel", args=[waiting.pk]))
+    payment.refresh_from_db()
+    assert payment.status == "refunded"
+
+
+def test_the_refund_offer_is_in_french_with_a_french_amount(customer_client, customer, waiting, settings):
+    _paid_and_waited(customer, waiting, settings, 601)
+    customer_client.cookies["django_language"] = "fr-ca"
+    page = customer_client.get(reverse("journey:request", args=[waiting.pk]), HTTP_ACCEPT_LANGUAGE="fr-CA").content
+    assert "Annuler et rembourser 29,99\u00a0$" in page.decode()
+
+
+def test_no_refund_is_offered_before_the_configured_time(customer_client, customer, waiting, settings):
+    _paid_and_waited(customer, waiting, settings, 60)
+    page = customer_client.get(reverse("journey:request", args=[waiting.pk])).content.decode()
+    assert "Cancel and refund" not in page

@@ -67,3 +67,21 @@ def test_unknown_unapproved_and_suspended_mechanics_are_404():
 def test_a_non_numeric_id_is_a_4xx_not_a_500():
     response = Client().get("/api/mechanics/abc/profile")
     assert 400 <= response.status_code < 500
+
+
+def test_the_profile_carries_the_waiting_rooms_mechanic_object():
+    specialist = make_mechanic(display_name="Robin Wrench", brands=["BMW"], years_experience=12)
+    general = make_mechanic(display_name="Sam Spanner")
+    data = profile(specialist.pk).json()
+    assert data["mechanic"] == {
+        "id": specialist.pk,
+        "name": "Robin Wrench",
+        "profilePhotoUrl": None,
+        "rating": data["rating"],
+        "completedSessions": data["completedSessions"],
+        "yearsExperience": 12,
+        "isBrandSpecialist": True,
+        "brandSpecializations": ["BMW"],
+    }
+    assert data["mechanicName"] == "Robin Wrench"  # the existing fields stay
+    assert profile(general.pk).json()["mechanic"]["isBrandSpecialist"] is False

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from django.utils import translation
 
 from mechmatch.core.ranking import Candidate, MatchCriteria, ScoredMatch, score
@@ -161,3 +162,19 @@ def test_stored_reasons_render_like_the_match_they_came_from():
     stored = reasons_to_json(match.reason_keys)
     assert stored_reasons_localised(stored, "fr-ca") == reasons_localised(match, "fr-ca")
     assert stored_reasons_localised(stored, "en") == match.reasons
+
+
+@pytest.mark.django_db
+def test_every_score_factor_the_ranking_writes_has_a_label():
+    from mechmatch.core.ranking import MatchCriteria, score
+    from mechmatch.matching.reasons import FACTOR_LABELS
+    from mechmatch.matching.selectors import scoring_policy
+    from mechmatch.testing import make_mechanic
+
+    mechanic = make_mechanic(display_name="Factor Frank")
+    from mechmatch.matching.selectors import mechanic_candidates_by_ids
+
+    candidate = mechanic_candidates_by_ids([mechanic.pk])[0]
+    criteria = MatchCriteria(lat=43.64, lon=-79.39, country="CA", now=mechanic.created_at)
+    breakdown = score(candidate, criteria, scoring_policy()).breakdown
+    assert set(breakdown) <= set(FACTOR_LABELS)

@@ -43,3 +43,15 @@ def test_operators_edit_approval_but_only_read_computed_statistics(operator, mec
     form = client.get(f"/admin/mechanics/mechanic/{mechanic.pk}/change/").context["adminform"].form
     assert {"application_status", "account_status", "red_seal_verified"} <= set(form.fields)
     assert not set(Mechanic.COMPUTED_FIELDS) & set(form.fields)
+
+
+def test_an_operator_renaming_a_mechanic_keeps_name_search_in_step():
+    from django.contrib import admin
+
+    from mechmatch.mechanics.admin import MechanicAdmin
+
+    mechanic = make_mechanic(display_name="Eleanor Old")
+    mechanic.display_name = "Éléonore Neuve"
+    MechanicAdmin(Mechanic, admin.site).save_model(None, mechanic, None, True)  # type: ignore[arg-type]
+    mechanic.refresh_from_db()
+    assert mechanic.search_name == "eleonore neuve"

@@ -122,3 +122,20 @@ def test_a_6300_pixel_square_png_is_refused_naming_the_field(mechanic, mechanic_
     assert response.status_code == 400
     error = response.json()["errors"][0]
     assert error["field"] == "photo" and "6300×6300" in error["message"]
+
+
+def test_a_new_photo_keeps_a_shared_demo_avatar_that_another_mechanic_still_shows(mechanic):
+    from django.core.files.base import ContentFile
+
+    from mechmatch.mechanics.models import Mechanic
+
+    storage = Mechanic._meta.get_field("photo").storage
+    shared = storage.save("mechanics/demo-avatar-1-00.png", ContentFile(b"png"))
+    other = make_mechanic(display_name="Riley")
+    Mechanic.objects.filter(pk__in=[mechanic.pk, other.pk]).update(photo=shared)
+    mechanic.refresh_from_db()
+    mechanic_photo_set(mechanic=mechanic, upload=SimpleUploadedFile("me.jpg", _jpeg()))
+    assert storage.exists(shared)
+    other.refresh_from_db()
+    mechanic_photo_set(mechanic=other, upload=SimpleUploadedFile("me.jpg", _jpeg()))
+    assert not storage.exists(shared)

@@ -14,6 +14,11 @@ from mechmatch.mechanics.models import Mechanic, MechanicBrand
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def _seed(tmp_path, **options):
     accounts = tmp_path / "accounts.json"
     call_command("seed_demo", accounts_file=str(accounts), stdout=StringIO(), **options)
@@ -73,3 +78,30 @@ def test_seeded_canadians_sit_at_their_own_postal_code_as_the_geocoder_would_pla
         point = geocode_postal_code(m.postal_code, "CA")
         assert (m.latitude, m.longitude, m.location_precision) == (point.lat, point.lon, "postal_code")
     assert set(Mechanic.objects.filter(country="US").values_list("location_precision", flat=True)) == {"zip"}
+
+
+def test_every_demo_rating_is_backed_by_review_rows(tmp_path):
+    from django.db.models import Avg, Count
+
+    from mechmatch.mechanics.models import Review
+
+    _seed(tmp_path, mechanics=60, customers=10, seed=5)
+    assert Review.objects.exists()
+    rows = {
+        row["mechanic_id"]: row
+        for row in Review.objects.values("mechanic_id").annotate(count=Count("id"), avg=Avg("rating"))
+    }
+    for mechanic in Mechanic.objects.all():
+        row = rows.get(mechanic.pk, {"count": 0, "avg": 0.0})
+        assert mechanic.review_count == row["count"], mechanic.display_name
+        assert mechanic.rating_average == pytest.approx(row["avg"], abs=0.001)
+
+
+def test_most_demo_mechanics_have_a_drawn_portrait_that_is_served(tmp_path, client):
+    _seed(tmp_path, mechanics=40, customers=2, seed=5)
+    with_photo = Mechanic.objects.exclude(photo="")
+    assert with_photo.count() >= 20
+    name = with_photo.values_list("photo", flat=True)[0]
+    response = client.get(f"/media/{name}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")

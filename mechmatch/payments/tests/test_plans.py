@@ -1,4 +1,4 @@
-from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLAN_BY_CODE, format_cents, plan_price_cents
+from mechmatch.payments.plans import BRAND_SPECIALIST_PREMIUM_CENTS, PLAN_BY_CODE, plan_price_cents
 
 
 def test_the_source_platforms_plans_are_offered_at_their_prices():
@@ -13,8 +13,3 @@ def test_the_source_platforms_plans_are_offered_at_their_prices():
 def test_a_brand_specialist_adds_the_premium_to_paid_plans_but_free_stays_free():
     assert plan_price_cents("standard", brand_specialist=True) == 2999 + BRAND_SPECIALIST_PREMIUM_CENTS
     assert plan_price_cents("free", brand_specialist=True) == 0
-
-
-def test_prices_are_shown_in_dollars_and_cents():
-    assert format_cents(2999) == "$29.99"
-    assert format_cents(0) == "$0.00"

@@ -83,16 +83,36 @@
     });
   }
 
+  // The plan's length is the session's length: warnings at 5 and 1 minute left, and at the
+  // end the page asks the server, which closes the session for both sides.
   var timer = root.querySelector(".timer[data-started]");
+  var warning = document.getElementById("time-warning");
   if (timer) {
     var started = Date.parse(timer.getAttribute("data-started"));
-    var limit = parseInt(timer.getAttribute("data-limit"), 10) || 0;
+    var ends = Date.parse(timer.getAttribute("data-ends") || "") || 0;
+    var warned = {};
     var tick = function () {
-      var elapsed = (Date.now() - started) / 1000;
-      timer.textContent = window.mmClock(elapsed);
-      if (limit && elapsed > limit) timer.classList.add("over");
+      var now = Date.now();
+      timer.textContent = window.mmClock((now - started) / 1000);
+      if (!ends || !warning) return;
+      var left = (ends - now) / 1000;
+      var key = left <= 0 ? "up" : left <= 60 ? "one" : left <= 300 ? "five" : "";
+      if (key && !warned[key]) {
+        warned[key] = true;
+        warning.textContent = warning.getAttribute("data-" + key);
+        warning.hidden = false;
+        if (key === "up") { timer.classList.add("over"); pull(); }
+      }
+      if (key === "up" && Math.floor(-left) % 5 === 4) pull(); // until the server says it ended
     };
     if (root.getAttribute("data-status") === "active") { tick(); setInterval(tick, 1000); }
+  }
+
+  var endForm = document.getElementById("end-form");
+  if (endForm) {
+    endForm.addEventListener("submit", function (event) {
+      if (!window.confirm(endForm.getAttribute("data-confirm"))) event.preventDefault();
+    });
   }
 
   if (root.getAttribute("data-status") === "active") {
@@ -100,9 +120,14 @@
       if (data && data.payload && data.payload.consultationId && String(data.payload.consultationId) !== consultationId) {
         return; // another session's news on the mechanic's channel
       }
+      if (data && data.kind === "rtc_signal") {
+        // The video call's signalling (video.js): not a chat change.
+        document.dispatchEvent(new CustomEvent("mm:rtc-signal", { detail: data.payload }));
+        return;
+      }
       if (data && (data.kind === "session_ended" || data.kind === "completed")) { ended(); return; }
       pull();
-    });
+    }, { onState: function (state) { root.setAttribute("data-stream", state); } });
   }
   log.scrollTop = log.scrollHeight;
 })();

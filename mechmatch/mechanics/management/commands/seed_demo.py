@@ -31,6 +31,7 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         seeder = DemoSeeder(seed=options["seed"])
+        seeder.avatars_write()
         with transaction.atomic():
             accounts = seeder.run(mechanics=options["mechanics"], customers=options["customers"])
         elapsed = time.perf_counter() - started

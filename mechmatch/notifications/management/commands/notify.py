@@ -1,10 +1,12 @@
-"""The notification worker: claims due outbox rows and sends them. Run any number of these
+"""The notification worker: writes the time-based notices that are due (the refund offer),
+then claims due outbox rows and sends them. Run any number of these
 (see services.notification_claim_next); the loop and its backoff are `WorkerCommand`'s."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
+from mechmatch.journey.refund_offers import refund_offers_notify
 from mechmatch.notifications.services import notifications_send_due
 from mechmatch.workers import WorkerCommand
 
@@ -16,4 +18,5 @@ class Command(WorkerCommand):
     backoff_cap_seconds = settings.DISPATCH_BACKOFF_MAX_SECONDS
 
     def step(self) -> int:
-        return notifications_send_due(limit=50)
+        # Time-based notices are written first, so one step also sends them.
+        return refund_offers_notify() + notifications_send_due(limit=50)
