@@ -130,6 +130,12 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, exc.message)
 
 
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/ that names no operation: a 404 in the one error shape (Django's
+    own 404 page is HTML)."""
+    return error_response(request, 404, "No such API operation.")
+
+
 api.add_router("/auth/", accounts_router)
 api.add_router("/", mechanics_router)
 api.add_router("/", matching_router)

@@ -4,9 +4,10 @@
      "errors": [{"field": "customerPostalCode", "message": "..."}]}
 
 `error` is always there for a person; `errors` names the request fields at fault (empty when
-no single field is). Operations list their error statuses with `error_responses(...)`, so the
-OpenAPI documents this schema for each; the exception handlers beside the NinjaAPI instance
-(mechmatch/api.py) build every such body through `error_response`.
+no single field is). Operations list their error statuses with mechmatch.api_schema's
+`open_errors`, `signed_in_errors` and `object_errors`, so the OpenAPI documents this schema
+for each; the exception handlers beside the NinjaAPI instance (mechmatch/api.py) build every
+such body through `error_response`.
 
 Services name fields in the domain's words (`postal_code`, `selected_mechanic_id`); the API
 renames them to what the client sent (`customerPostalCode`) with `fields_renamed`, once per
@@ -51,12 +52,6 @@ class StrictIn(Schema):
     naming it (`selected_mechanic_id` sent where `selectedMechanicId` is meant), never dropped."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """`response={200: ThingOut, **error_responses(400, 404)}`: the statuses an operation may
-    answer with an error, each documented with the one error schema."""
-    return dict.fromkeys(statuses, ErrorOut)
 
 
 def error_body(message: str | None, errors: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from mechmatch.accounts import urls as account_urls
-from mechmatch.api import api
+from mechmatch.api import api, unknown_path
 from mechmatch.customers import views as customer_views
 from mechmatch.funnel import urls as funnel_urls
 from mechmatch.journey import home as home_views
@@ -33,6 +33,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("api/<path:rest>", unknown_path),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("metrics", monitoring_views.metrics, name="metrics"),
     path("media/mechanics/<str:filename>", mechanic_views.photo, name="mechanic_photo"),

@@ -11,7 +11,8 @@ from mechmatch.accounts.auth import SignedInRequest, api_auth, bearer_token
 from mechmatch.accounts.selectors import token_expires_at, token_list_for_user
 from mechmatch.accounts.services import token_digest, token_issue_for_credentials, token_revoke_raw
 from mechmatch.accounts.services import token_revoke as token_revoke_of_user
-from mechmatch.api_errors import StrictIn, error_responses
+from mechmatch.api_errors import StrictIn
+from mechmatch.api_schema import object_errors, open_errors, signed_in_errors
 from mechmatch.throttles import RateLimit
 
 router = Router(tags=["auth"])
@@ -37,7 +38,7 @@ class MessageOut(Schema):
 
 @router.post(
     "/token",
-    response={200: TokenOut, **error_responses(401, 422, 429)},
+    response={200: TokenOut, **open_errors(401, throttled=True)},
     auth=None,
     throttle=RateLimit("token"),
     description="429 with Retry-After after too many failed sign-ins for one email from one address, "
@@ -53,7 +54,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     return Status(200, {"token": raw, "role": token.user.role, "userId": token.user_id})
 
 
-@router.post("/token/revoke", response={200: MessageOut, **error_responses(401)}, auth=api_auth)
+@router.post("/token/revoke", response={200: MessageOut, **signed_in_errors()}, auth=api_auth)
 def token_revoke(request: HttpRequest) -> Status:
     raw = bearer_token(request)
     return Status(200, {"success": token_revoke_raw(raw) if raw else False})
@@ -71,7 +72,7 @@ class TokenInfoOut(Schema):
 
 @router.get(
     "/tokens",
-    response={200: list[TokenInfoOut], **error_responses(401)},
+    response={200: list[TokenInfoOut], **signed_in_errors()},
     auth=api_auth,
     summary="Your live API tokens",
 )
@@ -95,7 +96,7 @@ def token_list(request: SignedInRequest) -> Status:
     )
 
 
-@router.delete("/tokens/{token_id}", response={200: MessageOut, **error_responses(401, 404)}, auth=api_auth)
+@router.delete("/tokens/{token_id}", response={200: MessageOut, **object_errors()}, auth=api_auth)
 def token_delete(request: SignedInRequest, token_id: int) -> Status:
     if not token_revoke_of_user(user=request.user, token_id=token_id):
         raise Http404("Token not found.")

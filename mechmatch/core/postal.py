@@ -85,6 +85,8 @@ _STATE_ALIASES: dict[str, str] = {
     "d c": "DC",
 }
 
+# The countries served, by their ISO codes: what the API takes and answers.
+COUNTRY_CODES = ("CA", "US")
 _COUNTRIES: dict[str, str] = {
     "ca": "CA",
     "can": "CA",

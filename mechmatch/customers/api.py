@@ -11,13 +11,16 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
+from mechmatch.api_errors import StrictIn, fields_renamed
+from mechmatch.api_schema import KEEP, WholeNumber, object_errors, signed_in_errors
 from mechmatch.customers.models import Favourite, Vehicle
 from mechmatch.customers.selectors import favourite_list, vehicle_get, vehicle_list
 from mechmatch.customers.services import (
+    MIN_MODEL_YEAR,
     customer_profile_for,
     favourite_add_for,
     favourite_remove,
+    max_model_year,
     vehicle_add,
     vehicle_delete,
     vehicle_update,
@@ -26,12 +29,11 @@ from mechmatch.matching.selectors import photo_url
 
 router = Router(tags=["customer"], auth=api_auth)
 
-_YEAR_MAX = dt.date.today().year + 1
 _FAVOURITE_FIELDS = {"mechanic_id": "mechanicId"}
 
 
 class FavouriteIn(StrictIn):
-    mechanicId: int = Field(..., ge=1)
+    mechanicId: WholeNumber = Field(..., ge=1)
 
 
 class FavouriteOut(Schema):
@@ -47,17 +49,17 @@ class FavouriteOut(Schema):
 
 
 class SavedVehicleIn(StrictIn):
-    year: int = Field(..., ge=1950, le=_YEAR_MAX)
+    year: WholeNumber = Field(..., ge=MIN_MODEL_YEAR, le=max_model_year())
     make: str = Field(..., min_length=1, max_length=40)
     model: str = Field(..., min_length=1, max_length=60)
     vin: str = Field(default="", max_length=17)
 
 
 class SavedVehiclePatchIn(StrictIn):
-    year: int | None = Field(default=None, ge=1950, le=_YEAR_MAX)
-    make: str | None = Field(default=None, min_length=1, max_length=40)
-    model: str | None = Field(default=None, min_length=1, max_length=60)
-    vin: str | None = Field(default=None, max_length=17)
+    year: WholeNumber = Field(default=KEEP, ge=MIN_MODEL_YEAR, le=max_model_year())
+    make: str = Field(default=KEEP, min_length=1, max_length=40)
+    model: str = Field(default=KEEP, min_length=1, max_length=60)
+    vin: str = Field(default=KEEP, max_length=17)
 
 
 class SavedVehicleOut(Schema):
@@ -94,14 +96,14 @@ def _vehicle_out(v: Vehicle) -> dict[str, Any]:
 # --------------------------------------------------------------------------- favourites
 
 
-@router.get("/favourites", response={200: list[FavouriteOut], **error_responses(401)}, summary="My favourite mechanics")
+@router.get("/favourites", response={200: list[FavouriteOut], **signed_in_errors()}, summary="My favourite mechanics")
 def favourites(request: SignedInRequest) -> list[dict[str, Any]]:
     return [_favourite_out(f) for f in favourite_list(customer=customer_profile_for(request.user))]
 
 
 @router.post(
     "/favourites",
-    response={201: FavouriteOut, **error_responses(400, 401, 422)},
+    response={201: FavouriteOut, **signed_in_errors()},
     summary="Add a mechanic to my favourites (again is harmless)",
 )
 def favourite_create(request: SignedInRequest, payload: FavouriteIn) -> Status:
@@ -114,7 +116,7 @@ def favourite_create(request: SignedInRequest, payload: FavouriteIn) -> Status:
 
 @router.delete(
     "/favourites/{mechanic_id}",
-    response={200: RemovedOut, **error_responses(401, 404, 422)},
+    response={200: RemovedOut, **object_errors()},
     summary="Remove a mechanic from my favourites",
 )
 def favourite_delete(request: SignedInRequest, mechanic_id: int) -> dict[str, Any]:
@@ -133,14 +135,14 @@ def _own_vehicle(request: SignedInRequest, vehicle_id: int) -> Vehicle:
     return vehicle
 
 
-@router.get("/vehicles", response={200: list[SavedVehicleOut], **error_responses(401)}, summary="My saved vehicles")
+@router.get("/vehicles", response={200: list[SavedVehicleOut], **signed_in_errors()}, summary="My saved vehicles")
 def vehicles(request: SignedInRequest) -> list[dict[str, Any]]:
     return [_vehicle_out(v) for v in vehicle_list(customer=customer_profile_for(request.user))]
 
 
 @router.post(
     "/vehicles",
-    response={201: SavedVehicleOut, **error_responses(400, 401, 422)},
+    response={201: SavedVehicleOut, **signed_in_errors()},
     summary="Save a vehicle (the same year, make and model again answers the saved one)",
 )
 def vehicle_create(request: SignedInRequest, payload: SavedVehicleIn) -> Status:
@@ -148,13 +150,13 @@ def vehicle_create(request: SignedInRequest, payload: SavedVehicleIn) -> Status:
     return Status(201, _vehicle_out(vehicle))
 
 
-@router.patch("/vehicles/{vehicle_id}", response={200: SavedVehicleOut, **error_responses(400, 401, 404, 422)})
+@router.patch("/vehicles/{vehicle_id}", response={200: SavedVehicleOut, **object_errors()})
 def vehicle_edit(request: SignedInRequest, vehicle_id: int, payload: SavedVehiclePatchIn) -> dict[str, Any]:
     vehicle = _own_vehicle(request, vehicle_id)
     return _vehicle_out(vehicle_update(vehicle=vehicle, **payload.dict(exclude_unset=True)))
 
 
-@router.delete("/vehicles/{vehicle_id}", response={200: RemovedOut, **error_responses(401, 404, 422)})
+@router.delete("/vehicles/{vehicle_id}", response={200: RemovedOut, **object_errors()})
 def vehicle_remove(request: SignedInRequest, vehicle_id: int) -> dict[str, Any]:
     vehicle_delete(vehicle=_own_vehicle(request, vehicle_id))
     return {"removed": True}

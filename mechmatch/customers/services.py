@@ -57,14 +57,22 @@ def customer_location_update(*, customer: CustomerProfile, **fields: Any) -> Cus
     return customer
 
 
+# Model years a vehicle may have: from this one to next year's models.
+MIN_MODEL_YEAR = 1950
+
+
+def max_model_year() -> int:
+    return dt.date.today().year + 1
+
+
 def vehicle_clean(*, year: Any, make: str, model: str, vin: str = "") -> dict[str, Any]:
     errors: dict[str, str] = {}
     try:
         year_int = int(year)
-        if not 1950 <= year_int <= dt.date.today().year + 1:
+        if not MIN_MODEL_YEAR <= year_int <= max_model_year():
             raise ValueError
     except (TypeError, ValueError):
-        errors["year"] = f"Enter a model year between 1950 and {dt.date.today().year + 1}."
+        errors["year"] = f"Enter a model year between {MIN_MODEL_YEAR} and {max_model_year()}."
         year_int = 0
     brand = normalize_brand(make or "")
     if brand is None:

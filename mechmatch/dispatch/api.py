@@ -20,7 +20,10 @@ from ninja import Field, Router, Schema, Status
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
 from mechmatch.accounts.models import User
-from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
+from mechmatch.api_errors import StrictIn, fields_renamed
+from mechmatch.api_schema import Flag, WholeNumber, choice_of, object_errors, one_of, signed_in_errors
+from mechmatch.core.postal import COUNTRY_CODES
+from mechmatch.customers.services import MIN_MODEL_YEAR, max_model_year
 from mechmatch.dispatch import events, services
 from mechmatch.dispatch.models import Consultation, Offer, SessionRequest
 from mechmatch.dispatch.selectors import (
@@ -35,12 +38,14 @@ from mechmatch.dispatch.selectors import (
     request_detail_for,
     request_get_for_user,
 )
+from mechmatch.dispatch.services.requests import MIN_CONCERN_LENGTH
 from mechmatch.journey import booking
 from mechmatch.journey.booking import session_request_start
 from mechmatch.journey.selectors import intake_get
 from mechmatch.matching.reasons import stored_reasons_localised
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.mechanics.selectors import mechanic_for_user_or_404
+from mechmatch.payments.plans import PLAN_CODES
 
 router = Router(tags=["dispatch"], auth=api_auth)
 
@@ -51,27 +56,32 @@ router = Router(tags=["dispatch"], auth=api_auth)
 
 
 class VehicleIn(StrictIn):
-    make: str = Field(..., max_length=40)
-    model: str = Field(..., max_length=60)
-    year: int
+    make: str = Field(..., max_length=40, pattern=r"\S")
+    model: str = Field(..., max_length=60, pattern=r"\S")
+    year: WholeNumber = Field(..., ge=MIN_MODEL_YEAR, le=max_model_year())
     vin: str | None = Field(default=None, max_length=17)
 
 
 class SessionRequestIn(StrictIn):
-    concern: str = Field(..., max_length=4000)
+    concern: str = Field(
+        ...,
+        max_length=4000,
+        # At least MIN_CONCERN_LENGTH characters once trimmed.
+        pattern=rf"\S[\s\S]{{{MIN_CONCERN_LENGTH - 2},}}\S",
+    )
     vehicle: VehicleIn
-    requestType: str = Field(default=SessionRequest.RequestType.GENERAL, max_length=20)
+    requestType: choice_of(SessionRequest.RequestType) = SessionRequest.RequestType.GENERAL.value  # type: ignore[valid-type]
     requestedBrand: str | None = Field(default=None, max_length=40)
     customerCity: str = Field(default="", max_length=100)
-    customerCountry: str = Field(default="CA", max_length=40)
+    customerCountry: one_of(COUNTRY_CODES) = "CA"  # type: ignore[valid-type]
     customerPostalCode: str = Field(default="", max_length=12)
     customerRegion: str | None = Field(default=None, max_length=40)
-    preferLocalMechanic: bool = True
-    routingType: str = Field(default="smart_broadcast", max_length=20)
-    selectedMechanicId: int | None = None
-    planCode: str = Field(default="", max_length=40, description="One of the plans (see POST /api/checkouts).")
-    paymentId: int | None = Field(default=None, description="The paid checkout for a paid plan.")
-    workshopId: int | None = None
+    preferLocalMechanic: Flag = True
+    routingType: choice_of(SessionRequest.RoutingType) = "smart_broadcast"  # type: ignore[valid-type]
+    selectedMechanicId: WholeNumber | None = None
+    planCode: one_of(PLAN_CODES) = Field(description="One of the plans (see POST /api/checkouts).")  # type: ignore[valid-type]
+    paymentId: WholeNumber | None = Field(default=None, description="The paid checkout for a paid plan.")
+    workshopId: WholeNumber | None = None
     idempotencyKey: str | None = Field(default=None, max_length=80)
     intakeId: int | None = Field(
         default=None,
@@ -80,16 +90,16 @@ class SessionRequestIn(StrictIn):
 
 
 class ChoiceIn(StrictIn):
-    choice: str = Field(..., max_length=20, description="wait_longer | pick_another | auto_match | schedule")
-    mechanicId: int | None = None
+    choice: one_of(services.CHOICES)  # type: ignore[valid-type]
+    mechanicId: WholeNumber | None = None
 
 
 class DeclineIn(StrictIn):
-    reason: str = Field(default="", max_length=16, description="not_my_brand | busy | too_far | other")
+    reason: choice_of(Offer.DeclineReason) = ""  # type: ignore[valid-type]
 
 
 class ShiftIn(StrictIn):
-    online: bool
+    online: Flag
 
 
 class VehicleOut(Schema):
@@ -372,7 +382,7 @@ def _consultation_out(c: Consultation) -> dict[str, Any]:
 
 @router.post(
     "/session-requests",
-    response={200: SessionRequestOut, 201: SessionRequestOut, **error_responses(400, 401, 404, 409, 422)},
+    response={200: SessionRequestOut, 201: SessionRequestOut, **signed_in_errors(400, 404, 409)},
     summary="Create (or resume) a session request and route it",
     description=(
         "201 with the new request, or 200 with the customer's existing active request for the same vehicle "
@@ -406,14 +416,14 @@ def session_request_create(request: SignedInRequest, payload: SessionRequestIn) 
     return Status(201 if created else 200, _request_shown(created_request.pk, request.user))
 
 
-@router.get("/session-requests/{request_id}", response={200: SessionRequestOut, **error_responses(401, 404, 422)})
+@router.get("/session-requests/{request_id}", response={200: SessionRequestOut, **object_errors()})
 def session_request_detail(request: SignedInRequest, request_id: int) -> dict[str, Any]:
     return _request_shown(request_id, request.user)
 
 
 @router.post(
     "/session-requests/{request_id}/choice",
-    response={200: SessionRequestOut, **error_responses(400, 401, 404, 409, 422)},
+    response={200: SessionRequestOut, **object_errors(400, 409)},
     summary="The customer's choice after the chosen mechanic did not respond",
 )
 def session_request_choice(request: SignedInRequest, request_id: int, payload: ChoiceIn) -> dict[str, Any]:
@@ -428,7 +438,7 @@ def session_request_choice(request: SignedInRequest, request_id: int, payload: C
 
 @router.post(
     "/session-requests/{request_id}/cancel",
-    response={200: SessionRequestOut, **error_responses(401, 404, 409, 422)},
+    response={200: SessionRequestOut, **object_errors(409)},
 )
 def session_request_cancel(request: SignedInRequest, request_id: int) -> dict[str, Any]:
     # The same service as the page: a paid request nobody accepted is refunded.
@@ -441,7 +451,7 @@ def session_request_cancel(request: SignedInRequest, request_id: int) -> dict[st
 # --------------------------------------------------------------------------------------------
 
 
-@router.get("/mechanic/offers", response={200: list[MechanicOfferOut], **error_responses(401, 404)})
+@router.get("/mechanic/offers", response={200: list[MechanicOfferOut], **signed_in_errors(404)})
 def mechanic_offers(request: SignedInRequest) -> list[dict[str, Any]]:
     mechanic = mechanic_for_user_or_404(request.user)
     return [_offer_out(o) for o in offer_list_for_mechanic(mechanic=mechanic)]
@@ -449,7 +459,7 @@ def mechanic_offers(request: SignedInRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/mechanic/offers/{offer_id}/accept",
-    response={200: AcceptOut, **error_responses(401, 404, 409, 422)},
+    response={200: AcceptOut, **object_errors(409)},
     summary="Accept an offer (409 when someone else won, it expired, or you are in a session)",
 )
 def mechanic_offer_accept(request: SignedInRequest, offer_id: int) -> dict[str, Any]:
@@ -460,7 +470,7 @@ def mechanic_offer_accept(request: SignedInRequest, offer_id: int) -> dict[str, 
 
 @router.post(
     "/mechanic/offers/{offer_id}/decline",
-    response={200: MechanicOfferOut, **error_responses(400, 401, 404, 409, 422)},
+    response={200: MechanicOfferOut, **object_errors(400, 409)},
 )
 def mechanic_offer_decline(request: SignedInRequest, offer_id: int, payload: DeclineIn) -> dict[str, Any]:
     mechanic = mechanic_for_user_or_404(request.user)
@@ -468,19 +478,19 @@ def mechanic_offer_decline(request: SignedInRequest, offer_id: int, payload: Dec
     return _offer_shown(mechanic, offer.pk)
 
 
-@router.post("/mechanic/shift", response={200: ShiftOut, **error_responses(401, 403, 404, 422)})
+@router.post("/mechanic/shift", response={200: ShiftOut, **signed_in_errors(404)})
 def mechanic_shift(request: SignedInRequest, payload: ShiftIn) -> dict[str, Any]:
     mechanic = mechanic_for_user_or_404(request.user)
     change = services.mechanic_shift_set(mechanic=mechanic, online=payload.online)
     return {"online": change.online, "withdrawnOffers": change.withdrawn_offers}
 
 
-@router.get("/mechanic/stats", response={200: StatsOut, **error_responses(401, 404)})
+@router.get("/mechanic/stats", response={200: StatsOut, **signed_in_errors(404)})
 def mechanic_my_stats(request: SignedInRequest) -> dict[str, Any]:
     return mechanic_stats(mechanic=mechanic_for_user_or_404(request.user))
 
 
-@router.get("/mechanic/session", response={200: ActiveSessionOut, **error_responses(401, 404)})
+@router.get("/mechanic/session", response={200: ActiveSessionOut, **signed_in_errors(404)})
 def mechanic_active_session(request: SignedInRequest) -> dict[str, Any]:
     mechanic = mechanic_for_user_or_404(request.user)
     consultation = consultation_active_for_mechanic(mechanic=mechanic)
@@ -492,7 +502,7 @@ def mechanic_active_session(request: SignedInRequest) -> dict[str, Any]:
 
 @router.post(
     "/consultations/{consultation_id}/end",
-    response={200: ConsultationOut, **error_responses(401, 404, 409, 422)},
+    response={200: ConsultationOut, **object_errors(409)},
 )
 def consultation_finish(request: SignedInRequest, consultation_id: int) -> dict[str, Any]:
     return _consultation_out(services.consultation_end(user=request.user, consultation_id=consultation_id))
@@ -510,7 +520,7 @@ def _authorize_channel(request: SignedInRequest, channel: str) -> None:
 
 @router.get(
     "/events/poll",
-    response={200: PollOut, **error_responses(401, 404, 422)},
+    response={200: PollOut, **signed_in_errors(404)},
     summary="Events of one channel after an id (polling fallback for the stream)",
 )
 def events_poll(request: SignedInRequest, channel: str, after: int = 0, limit: int = 100) -> dict[str, Any]:
@@ -525,7 +535,7 @@ def events_poll(request: SignedInRequest, channel: str, after: int = 0, limit: i
 
 @router.get(
     "/events/stream",
-    response={200: None, **error_responses(401, 404, 422)},
+    response={200: None, **signed_in_errors(404, throttled=True)},
     summary="Server-sent events for one channel (request-<id> or mechanic-<id>)",
     description=(
         "text/event-stream; each event has `id:` and JSON `data: {id, kind, payload}`. Resumes after "

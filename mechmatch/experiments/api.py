@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Field, Router, Schema
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import error_responses
+from mechmatch.api_schema import signed_in_errors
 from mechmatch.experiments.selectors import arms_of
 
 router = Router(tags=["experiments"], auth=api_auth)
@@ -19,6 +19,6 @@ class ArmsOut(Schema):
     )
 
 
-@router.get("/experiments/me", response={200: ArmsOut, **error_responses(401)}, summary="The caller's arms")
+@router.get("/experiments/me", response={200: ArmsOut, **signed_in_errors()}, summary="The caller's arms")
 def experiments_me(request: SignedInRequest) -> dict[str, Any]:
     return {"arms": arms_of(request.user)}

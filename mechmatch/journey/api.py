@@ -13,7 +13,8 @@ from ninja.files import UploadedFile
 from pydantic import JsonValue
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import StrictIn, error_responses
+from mechmatch.api_errors import StrictIn
+from mechmatch.api_schema import WholeNumber, object_errors, signed_in_errors
 from mechmatch.dispatch.models import Consultation
 from mechmatch.journey import selectors, services
 from mechmatch.journey.models import ChatMessage, Intake, IntakePhoto
@@ -83,7 +84,7 @@ class PastSessionOut(Schema):
 
 
 class RatingIn(StrictIn):
-    rating: int = Field(..., ge=1, le=5)
+    rating: WholeNumber = Field(..., ge=1, le=5)
     comment: str = Field(default="", max_length=2000)
 
 
@@ -185,7 +186,7 @@ def _message_out(m: ChatMessage, consultation: Consultation) -> dict[str, Any]:
 
 @router.post(
     "/intakes",
-    response={200: IntakeOut, **error_responses(401)},
+    response={200: IntakeOut, **signed_in_errors()},
     summary="My unfinished intake (started if there is none), to attach photos to",
 )
 def intake_resume(request: SignedInRequest) -> dict[str, Any]:
@@ -194,7 +195,7 @@ def intake_resume(request: SignedInRequest) -> dict[str, Any]:
 
 @router.post(
     "/intakes/{intake_id}/photos",
-    response={201: PhotoOut, **error_responses(400, 401, 404, 422)},
+    response={201: PhotoOut, **object_errors()},
     summary="Attach a photo (JPEG, PNG or WebP; re-encoded, metadata dropped)",
 )
 def intake_photo_upload(
@@ -209,7 +210,7 @@ def intake_photo_upload(
 
 @router.delete(
     "/intakes/{intake_id}/photos/{photo_id}",
-    response={200: PhotoRemovedOut, **error_responses(401, 404, 422)},
+    response={200: PhotoRemovedOut, **object_errors()},
 )
 def intake_photo_delete(request: SignedInRequest, intake_id: int, photo_id: int) -> dict[str, Any]:
     intake = selectors.intake_get(user=request.user, intake_id=intake_id)
@@ -221,14 +222,14 @@ def intake_photo_delete(request: SignedInRequest, intake_id: int, photo_id: int)
 # --------------------------------------------------------------------------- history & rebook
 
 
-@router.get("/history", response={200: list[PastSessionOut], **error_responses(401)}, summary="My past sessions")
+@router.get("/history", response={200: list[PastSessionOut], **signed_in_errors()}, summary="My past sessions")
 def history(request: SignedInRequest) -> list[dict[str, Any]]:
     return [_past_session_out(c) for c in selectors.history_for(user=request.user)]
 
 
 @router.post(
     "/history/{consultation_id}/rebook",
-    response={201: IntakeOut, **error_responses(401, 404, 422)},
+    response={201: IntakeOut, **object_errors()},
     summary="Rebook with the same mechanic",
     description=(
         "A new intake pre-filled from that session and routed to the same mechanic first (favourite "
@@ -246,7 +247,7 @@ def rebook(request: SignedInRequest, consultation_id: int) -> Status:
 
 @router.post(
     "/consultations/{consultation_id}/rating",
-    response={201: RatingOut, **error_responses(400, 401, 404, 409, 422)},
+    response={201: RatingOut, **object_errors(409)},
     summary="Rate a finished session (once: 409 afterwards)",
 )
 def consultation_rate(request: SignedInRequest, consultation_id: int, payload: RatingIn) -> Status:
@@ -270,7 +271,7 @@ def consultation_rate(request: SignedInRequest, consultation_id: int, payload: R
 
 @router.get(
     "/consultations/{consultation_id}/messages",
-    response={200: list[ChatMessageOut], **error_responses(401, 404, 422)},
+    response={200: list[ChatMessageOut], **object_errors()},
     summary="The session's chat after a message id (its customer and its mechanic)",
 )
 def chat_list(request: SignedInRequest, consultation_id: int, after: int = 0) -> list[dict[str, Any]]:
@@ -282,7 +283,7 @@ def chat_list(request: SignedInRequest, consultation_id: int, after: int = 0) ->
 
 @router.post(
     "/consultations/{consultation_id}/messages",
-    response={201: ChatMessageOut, **error_responses(400, 401, 404, 422, 429)},
+    response={201: ChatMessageOut, **object_errors(throttled=True)},
     throttle=RateLimit("chat"),
     summary="Send a chat message (400 once the session has ended)",
 )

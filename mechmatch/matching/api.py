@@ -8,17 +8,19 @@ funnel). Output is built from explicit allow-lists, so private fields cannot lea
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from mechmatch.accounts.auth import request_user
-from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
-from mechmatch.core.postal import normalize_country
+from mechmatch.api_errors import StrictIn, fields_renamed
+from mechmatch.api_schema import Flag, WholeNumber, one_of, open_errors
+from mechmatch.core.postal import COUNTRY_CODES
 from mechmatch.core.ranking import RequestType, ScoredMatch
+from mechmatch.customers.services import MIN_MODEL_YEAR, max_model_year
 from mechmatch.matching.reasons import reasons_localised, summary_localised
 from mechmatch.matching.selectors import mechanic_public_profile, photo_url
 from mechmatch.matching.services import (
@@ -36,29 +38,16 @@ router = Router(tags=["matching"])
 
 # --------------------------------------------------------------------------- helpers
 
-
-def _blank_is_error(value: str) -> str:
-    if not value.strip():
-        raise ValueError("This field may not be blank.")
-    return value
-
-
-def _country(value: str) -> str:
-    try:
-        return normalize_country(value)
-    except ValueError as exc:
-        raise ValueError(str(exc)) from exc
-
-
-NonBlank = Annotated[str, AfterValidator(_blank_is_error)]
-Country = Annotated[str, AfterValidator(_country)]
+# Text with something in it besides spaces (the schema says so with a pattern).
+NON_BLANK = r"\S"
+Country: Any = one_of(COUNTRY_CODES)
 
 
 # --------------------------------------------------------------------------- keywords
 
 
 class KeywordsIn(StrictIn):
-    description: NonBlank = Field(min_length=1, max_length=MAX_CONCERN_LENGTH)
+    description: str = Field(min_length=1, max_length=MAX_CONCERN_LENGTH, pattern=NON_BLANK)
 
 
 class KeywordsOut(Schema):
@@ -71,7 +60,7 @@ class KeywordsOut(Schema):
 
 @router.post(
     "/keywords/extract",
-    response={200: KeywordsOut, **error_responses(400, 422, 429)},
+    response={200: KeywordsOut, **open_errors(400, throttled=True)},
     auth=None,
     throttle=RateLimit("keywords"),
 )
@@ -92,19 +81,19 @@ def keywords_extract(request: HttpRequest, payload: KeywordsIn) -> dict[str, Any
 class PreviewVehicleIn(StrictIn):
     make: str | None = Field(default=None, max_length=40)
     model: str | None = Field(default=None, max_length=60)
-    year: int | None = Field(default=None, ge=1950, le=2100)
+    year: WholeNumber | None = Field(default=None, ge=MIN_MODEL_YEAR, le=max_model_year())
 
 
 class PreviewIn(StrictIn):
-    concern: NonBlank = Field(min_length=1, max_length=MAX_CONCERN_LENGTH)
+    concern: str = Field(min_length=1, max_length=MAX_CONCERN_LENGTH, pattern=NON_BLANK)
     vehicle: PreviewVehicleIn | None = None
     requestType: RequestType = RequestType.GENERAL
     requestedBrand: str | None = Field(default=None, max_length=40)
     customerCity: str | None = Field(default=None, max_length=100)
-    customerCountry: Country = Field(max_length=40)
+    customerCountry: Country
     customerPostalCode: str | None = Field(default=None, max_length=20)
     customerRegion: str | None = Field(default=None, max_length=40)
-    preferLocalMechanic: bool = True
+    preferLocalMechanic: Flag = True
 
 
 class MatchOut(Schema):
@@ -201,7 +190,7 @@ _PREVIEW_FIELDS = {
 
 @router.post(
     "/matching/preview",
-    response={200: PreviewOut, **error_responses(400, 422, 429)},
+    response={200: PreviewOut, **open_errors(400, throttled=True)},
     auth=None,
     throttle=RateLimit("preview"),
 )
@@ -256,7 +245,7 @@ class DirectoryQuery(Schema):
     sort: Literal["best", "distance", "rating", "experience"] = "best"
     page: int = Field(default=1, ge=1, le=10_000)
     pageSize: int = Field(default=20, ge=1, le=50)
-    customerCountry: str | None = Field(default=None, max_length=40)
+    customerCountry: Country | None = None
     customerPostalCode: str | None = Field(default=None, max_length=20)
     customerCity: str | None = Field(default=None, max_length=100)
     customerRegion: str | None = Field(default=None, max_length=40)
@@ -284,7 +273,7 @@ _DIRECTORY_FIELDS = {
 
 @router.get(
     "/mechanics",
-    response={200: DirectoryOut, **error_responses(400, 422, 429)},
+    response={200: DirectoryOut, **open_errors(400, throttled=True)},
     auth=None,
     throttle=RateLimit("directory"),
 )
@@ -374,7 +363,7 @@ class ProfileOut(Schema):
     recentReviews: list[ReviewOut]
 
 
-@router.get("/mechanics/{mechanic_id}/profile", response={200: ProfileOut, **error_responses(404, 422)}, auth=None)
+@router.get("/mechanics/{mechanic_id}/profile", response={200: ProfileOut, **open_errors(404)}, auth=None)
 def mechanic_profile(request: HttpRequest, mechanic_id: int) -> dict[str, Any]:
     profile = mechanic_public_profile(mechanic_id=mechanic_id)
     if profile is None:

@@ -3,41 +3,45 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
+from mechmatch.api_errors import StrictIn, fields_renamed
+from mechmatch.api_schema import KEEP, Flag, WholeNumber, one_of, signed_in_errors
+from mechmatch.core.postal import COUNTRY_CODES
+from mechmatch.core.taxonomy import SERVICE_SLUGS
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.mechanics.selectors import mechanic_for_user_or_404
-from mechmatch.mechanics.services import mechanic_photo_set, mechanic_profile_update
+from mechmatch.mechanics.services import SELF_DECLARED_TIERS, mechanic_photo_set, mechanic_profile_update
 
 router = Router(tags=["mechanic"], auth=api_auth)
 
 
 class MechanicProfileIn(StrictIn):
-    # Unknown keys (rating, approval, counts...) are dropped by the schema, and the
-    # service drops them again: two independent walls around server-owned fields.
-    model_config = ConfigDict(extra="ignore")
+    # Unknown keys (rating, approval, counts...) are refused by the schema with a 422 naming
+    # them, and the service drops them again: two walls around server-owned fields.
 
-    displayName: str | None = Field(default=None, max_length=120)
-    bio: str | None = Field(default=None, max_length=2000)
-    country: str | None = Field(default=None, max_length=40)
-    region: str | None = Field(default=None, max_length=40)
-    city: str | None = Field(default=None, max_length=100)
-    postalCode: str | None = Field(default=None, max_length=20)
-    timezone: str | None = Field(default=None, max_length=64)
-    yearsExperience: int | None = Field(default=None, ge=0, le=70)
-    redSealCertified: bool | None = None
-    redSealProvince: str | None = Field(default=None, max_length=40)
-    redSealExpiresOn: date | None = None
-    brandSpecializations: list[str] | None = Field(default=None, max_length=30)
-    serviceSpecialities: list[str] | None = Field(default=None, max_length=40)
-    specialistTier: str | None = Field(default=None, max_length=10)
+    displayName: str = Field(default=KEEP, max_length=120, pattern=r"\S")
+    bio: str = Field(default=KEEP, max_length=2000)
+    country: one_of(COUNTRY_CODES) = Field(default=KEEP)  # type: ignore[valid-type]
+    region: str = Field(default=KEEP, max_length=40)
+    city: str = Field(default=KEEP, max_length=100)
+    postalCode: str = Field(default=KEEP, max_length=20)
+    timezone: str = Field(default=KEEP, max_length=64)
+    yearsExperience: WholeNumber = Field(default=KEEP, ge=0, le=70)
+    redSealCertified: Flag = Field(default=KEEP)
+    redSealProvince: str = Field(default=KEEP, max_length=40)
+    redSealExpiresOn: date = Field(default=KEEP)
+    brandSpecializations: list[Annotated[str, Field(max_length=40)]] = Field(default=KEEP, max_length=30)
+    serviceSpecialities: list[one_of(sorted(SERVICE_SLUGS))] = Field(  # type: ignore[valid-type]
+        default=KEEP, max_length=40
+    )
+    specialistTier: one_of(sorted(SELF_DECLARED_TIERS)) = Field(default=KEEP)  # type: ignore[valid-type]
 
 
 class MechanicPrivateOut(Schema):
@@ -118,12 +122,12 @@ def _out(m: Mechanic) -> dict[str, Any]:
     }
 
 
-@router.get("/mechanic/profile", response={200: MechanicPrivateOut, **error_responses(401, 404)})
+@router.get("/mechanic/profile", response={200: MechanicPrivateOut, **signed_in_errors(404)})
 def my_profile(request: SignedInRequest) -> dict[str, Any]:
     return _out(mechanic_for_user_or_404(request.user))
 
 
-@router.patch("/mechanic/profile", response={200: MechanicPrivateOut, **error_responses(400, 401, 404, 422)})
+@router.patch("/mechanic/profile", response={200: MechanicPrivateOut, **signed_in_errors(400, 404)})
 def my_profile_update(request: SignedInRequest, payload: MechanicProfileIn) -> dict[str, Any]:
     mechanic = mechanic_for_user_or_404(request.user)
     data = {_IN_TO_MODEL[key]: value for key, value in payload.dict(exclude_unset=True).items() if key in _IN_TO_MODEL}
@@ -133,6 +137,6 @@ def my_profile_update(request: SignedInRequest, payload: MechanicProfileIn) -> d
         raise fields_renamed(exc, _MODEL_TO_IN) from exc
 
 
-@router.post("/mechanic/profile/photo", response={200: MechanicPrivateOut, **error_responses(400, 401, 404, 422)})
+@router.post("/mechanic/profile/photo", response={200: MechanicPrivateOut, **signed_in_errors(400, 404)})
 def my_photo_upload(request: SignedInRequest, photo: UploadedFile = File(...)) -> dict[str, Any]:  # noqa: B008
     return _out(mechanic_photo_set(mechanic=mechanic_for_user_or_404(request.user), upload=photo))

@@ -11,7 +11,8 @@ from ninja import Field, Router, Schema
 from pydantic import JsonValue
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import StrictIn, error_responses
+from mechmatch.api_errors import StrictIn
+from mechmatch.api_schema import Flag, object_errors, signed_in_errors
 from mechmatch.notifications import texts
 from mechmatch.notifications.models import Kind, Notification
 from mechmatch.notifications.selectors import inbox_list, inbox_unread_count, notification_get, preferences_of
@@ -43,7 +44,7 @@ class MarkedOut(Schema):
 
 class PreferenceIn(StrictIn):
     kind: str = Field(..., max_length=32, json_schema_extra={"enum": _KINDS})
-    email: bool
+    email: Flag
 
 
 class PreferencesIn(StrictIn):
@@ -76,7 +77,7 @@ def _preferences_out(request: SignedInRequest) -> list[dict[str, Any]]:
     return [{"kind": kind, "label": str(label), "email": chosen[kind]} for kind, label in Kind.choices]
 
 
-@router.get("/notifications", response={200: InboxOut, **error_responses(401)}, summary="My inbox, newest first")
+@router.get("/notifications", response={200: InboxOut, **signed_in_errors()}, summary="My inbox, newest first")
 def inbox(request: SignedInRequest) -> dict[str, Any]:
     language = texts.language_of(getattr(request, "LANGUAGE_CODE", "en"))
     return {
@@ -85,14 +86,14 @@ def inbox(request: SignedInRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/notifications/read", response={200: MarkedOut, **error_responses(401)}, summary="Mark all read")
+@router.post("/notifications/read", response={200: MarkedOut, **signed_in_errors()}, summary="Mark all read")
 def inbox_read_all(request: SignedInRequest) -> dict[str, Any]:
     return {"marked": notifications_mark_read(user=request.user)}
 
 
 @router.post(
     "/notifications/{notification_id}/read",
-    response={200: MarkedOut, **error_responses(401, 404, 422)},
+    response={200: MarkedOut, **object_errors()},
     summary="Mark one read (again is harmless)",
 )
 def inbox_read(request: SignedInRequest, notification_id: int) -> dict[str, Any]:
@@ -101,12 +102,12 @@ def inbox_read(request: SignedInRequest, notification_id: int) -> dict[str, Any]
     return {"marked": notifications_mark_read(user=request.user, notification_id=notification_id)}
 
 
-@router.get("/notifications/preferences", response={200: list[PreferenceOut], **error_responses(401)})
+@router.get("/notifications/preferences", response={200: list[PreferenceOut], **signed_in_errors()})
 def preferences(request: SignedInRequest) -> list[dict[str, Any]]:
     return _preferences_out(request)
 
 
-@router.put("/notifications/preferences", response={200: list[PreferenceOut], **error_responses(400, 401, 422)})
+@router.put("/notifications/preferences", response={200: list[PreferenceOut], **signed_in_errors()})
 def preferences_update(request: SignedInRequest, payload: PreferencesIn) -> list[dict[str, Any]]:
     preferences_set(user=request.user, email_by_kind={p.kind: p.email for p in payload.preferences})
     return _preferences_out(request)

@@ -6,33 +6,33 @@ A checkout made here pays for one session request; its `paymentId` goes in the r
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema
-from pydantic import JsonValue
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
+from mechmatch.api_errors import StrictIn, fields_renamed
+from mechmatch.api_schema import Flag, choice_of, object_errors, one_of, signed_in_errors
+from mechmatch.core.postal import COUNTRY_CODES
 from mechmatch.journey.booking import waiver_accept
 from mechmatch.journey.selectors import intake_get
 from mechmatch.payments.models import Payment
-from mechmatch.payments.plans import PLANS
+from mechmatch.payments.plans import PLAN_CODES
 from mechmatch.payments.selectors import payment_get_for_user
 from mechmatch.payments.services import payment_refresh, payment_start, payment_test_settle
 
 router = Router(tags=["payments"], auth=api_auth)
 
-_PLAN_CODES: list[JsonValue] = [plan.code for plan in PLANS]
 _CHECKOUT_FIELDS = {"plan_code": "planCode", "return_path": "planCode"}
 
 
 class CheckoutIn(StrictIn):
-    planCode: str = Field(..., max_length=16, json_schema_extra={"enum": _PLAN_CODES})
-    brandSpecialist: bool = False
-    country: Literal["CA", "US"] = "CA"
+    planCode: one_of(PLAN_CODES)  # type: ignore[valid-type]
+    brandSpecialist: Flag = False
+    country: one_of(COUNTRY_CODES) = "CA"  # type: ignore[valid-type]
     intakeId: int | None = Field(
         default=None, description="The intake (POST /api/intakes) this pays for; send it with the request too."
     )
@@ -43,13 +43,15 @@ class CheckoutOut(Schema):
     planCode: str
     amountCents: int
     currency: str
-    status: str = Field(..., json_schema_extra={"enum": list[JsonValue](Payment.Status.values)})
+    status: choice_of(Payment.Status)  # type: ignore[valid-type]
     checkoutUrl: str = Field(description="Where the customer pays; empty once paid.")
     used: bool
 
 
 class WaiverIn(StrictIn):
-    version: str = Field(..., max_length=20, description="The version of the terms the customer accepted.")
+    version: one_of([settings.WAIVER_VERSION]) = Field(  # type: ignore[valid-type]
+        description="The version of the terms the customer accepted: the current one (GET /api/waiver)."
+    )
     intakeId: int | None = Field(default=None, description="The intake the request will be sent with, if any.")
 
 
@@ -70,9 +72,7 @@ def _checkout_out(payment: Payment, url: str = "") -> dict[str, Any]:
     }
 
 
-@router.post(
-    "/checkouts", response={201: CheckoutOut, **error_responses(400, 401, 404, 422)}, summary="Start paying for a plan"
-)
+@router.post("/checkouts", response={201: CheckoutOut, **signed_in_errors(400, 404)}, summary="Start paying for a plan")
 def checkout_create(request: SignedInRequest, payload: CheckoutIn) -> tuple[int, dict[str, Any]]:
     intake = intake_get(user=request.user, intake_id=payload.intakeId) if payload.intakeId else None
     try:
@@ -91,7 +91,7 @@ def checkout_create(request: SignedInRequest, payload: CheckoutIn) -> tuple[int,
     return 201, _checkout_out(payment, url)
 
 
-@router.get("/checkouts/{payment_id}", response={200: CheckoutOut, **error_responses(401, 404, 422)})
+@router.get("/checkouts/{payment_id}", response={200: CheckoutOut, **object_errors()})
 def checkout_detail(request: SignedInRequest, payment_id: int) -> dict[str, Any]:
     """Re-checks a pending payment with the provider before answering."""
     payment = payment_get_for_user(user=request.user, payment_id=payment_id)
@@ -101,12 +101,12 @@ def checkout_detail(request: SignedInRequest, payment_id: int) -> dict[str, Any]
 
 
 class SettleIn(StrictIn):
-    outcome: Literal["pay", "decline"] = Field(description="What the test checkout's buttons would do.")
+    outcome: one_of(["pay", "decline"]) = Field(description="What the test checkout's buttons would do.")  # type: ignore[valid-type]
 
 
 @router.post(
     "/checkouts/{payment_id}/settle",
-    response={200: CheckoutOut, **error_responses(401, 404, 422)},
+    response={200: CheckoutOut, **object_errors()},
     summary="Test mode only: pay (or decline) a checkout without a card",
     description="The test checkout page's buttons for API clients; 404 unless the test payment provider is active.",
 )
@@ -121,7 +121,7 @@ def checkout_settle(request: SignedInRequest, payment_id: int, payload: SettleIn
     return _checkout_out(payment)
 
 
-@router.post("/waiver", response={201: WaiverOut, **error_responses(400, 401, 404, 422)}, summary="Accept the terms")
+@router.post("/waiver", response={201: WaiverOut, **signed_in_errors(400, 404)}, summary="Accept the terms")
 def waiver_create(request: SignedInRequest, payload: WaiverIn) -> tuple[int, dict[str, Any]]:
     intake = intake_get(user=request.user, intake_id=payload.intakeId) if payload.intakeId else None
     waiver = waiver_accept(
@@ -130,6 +130,6 @@ def waiver_create(request: SignedInRequest, payload: WaiverIn) -> tuple[int, dic
     return 201, {"version": waiver.version, "acceptedAt": waiver.accepted_at}
 
 
-@router.get("/waiver", response={200: WaiverOut, **error_responses(401, 422)}, summary="The terms to accept")
+@router.get("/waiver", response={200: WaiverOut, **signed_in_errors()}, summary="The terms to accept")
 def waiver_current(request: SignedInRequest) -> dict[str, Any]:
     return {"version": settings.WAIVER_VERSION, "acceptedAt": None}

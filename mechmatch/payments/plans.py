@@ -31,6 +31,7 @@ PLANS: tuple[Plan, ...] = (
     Plan("full", _("Full Diagnostic"), 60, 4999, _("A full guided diagnostic with a written summary.")),
 )
 PLAN_BY_CODE: dict[str, Plan] = {plan.code: plan for plan in PLANS}
+PLAN_CODES: tuple[str, ...] = tuple(PLAN_BY_CODE)
 DEFAULT_PLAN = "standard"
 
 

@@ -78,7 +78,9 @@ def test_ninjas_own_refusals_have_the_same_shape(exc, status, message):
 
 
 def test_a_schema_error_is_a_422_naming_the_field_the_client_sent(customer_api):
-    response = customer_api.post("/api/session-requests", {"concern": "Brakes"}, content_type="application/json")
+    response = customer_api.post(
+        "/api/session-requests", {"concern": "Brakes", "planCode": "free"}, content_type="application/json"
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["success"] is False and body["error"].startswith("vehicle: ")
@@ -131,3 +133,10 @@ def test_every_error_status_in_the_openapi_is_documented_with_the_one_schema():
     assert documented > 40
     error_out = schema["components"]["schemas"]["ErrorOut"]
     assert set(error_out["required"]) == {"success", "error", "errors"}
+
+
+@pytest.mark.parametrize("path", ["/api/nothing-here", "/api/session-requests/1/teleport", "/api/v2/mechanics"])
+def test_a_path_under_api_that_names_no_operation_is_a_404_in_the_shape(path):
+    response = Client().post(path)
+    assert response.status_code == 404
+    assert response.json() == {"success": False, "error": "No such API operation.", "errors": []}

@@ -8,7 +8,8 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import StrictIn, error_responses
+from mechmatch.api_errors import StrictIn
+from mechmatch.api_schema import WholeNumber, object_errors
 from mechmatch.video.services import MAX_CANDIDATE_CHARS, MAX_MID_CHARS, MAX_SDP_CHARS, Signal, consultation_signal_send
 
 router = Router(tags=["video"], auth=api_auth)
@@ -20,7 +21,7 @@ class SignalIn(StrictIn):
     sdp: str = Field(default="", max_length=MAX_SDP_CHARS)
     candidate: str = Field(default="", max_length=MAX_CANDIDATE_CHARS)
     sdpMid: str | None = Field(default=None, max_length=MAX_MID_CHARS)
-    sdpMLineIndex: int | None = Field(default=None, ge=0, le=64)
+    sdpMLineIndex: WholeNumber | None = Field(default=None, ge=0, le=64)
 
 
 class SignalOut(Schema):
@@ -30,7 +31,7 @@ class SignalOut(Schema):
 
 @router.post(
     "/consultations/{consultation_id}/signals",
-    response={202: SignalOut, **error_responses(400, 401, 404, 409, 422)},
+    response={202: SignalOut, **object_errors(409)},
     summary="Relay a video-call signal (offer, answer, ICE candidate, hang-up) to the session's other party",
 )
 def consultation_signal(request: SignedInRequest, consultation_id: int, payload: SignalIn) -> Status:

@@ -61,6 +61,10 @@ def request_vehicle_key(vehicle: dict[str, Any]) -> str:
     return _vehicle_key(**clean)
 
 
+# Characters a concern has at least, once trimmed ("ABS" is a concern; "?" is not).
+MIN_CONCERN_LENGTH = 3
+
+
 def request_create(
     *,
     user: User,
@@ -86,7 +90,7 @@ def request_create(
     and location's own fields, `year` or `postal_code`)."""
     now = now or timezone.now()
     concern = (concern or "").strip()
-    if len(concern) < 3:
+    if len(concern) < MIN_CONCERN_LENGTH:
         raise ValidationError({"concern": "Describe the problem in a few words."})
     if routing_type not in Routing.values:
         raise ValidationError({"routing_type": f"Choose one of: {', '.join(Routing.values)}."})

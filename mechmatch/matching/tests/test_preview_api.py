@@ -133,10 +133,11 @@ def test_a_city_only_customer_is_placed_at_the_city_centre():
     assert data["matches"][0]["mechanicId"] == hamilton.pk and data["matches"][0]["isLocalMatch"] is True
 
 
-def test_country_names_are_accepted_as_well_as_codes():
+def test_the_country_is_one_of_the_codes_the_schema_lists():
     make_mechanic(postal_code="M5V 3L9")
-    assert preview(customerCountry="Canada").status_code == 200
-    assert preview(customerCountry="USA", customerPostalCode="48226").status_code == 200
+    assert preview(customerCountry="US", customerPostalCode="48226").status_code == 200
+    response = preview(customerCountry="Canada")
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (422, "customerCountry")
 
 
 def test_unapproved_and_suspended_mechanics_are_never_matched():

@@ -51,9 +51,14 @@ def test_server_owned_fields_cannot_be_written_through_the_api(mechanic, mechani
     Mechanic.objects.filter(pk=mechanic.pk).update(
         application_status="pending", rating_average=3.1, review_count=4, red_seal_verified=False
     )
-    response = mechanic_api.patch("/api/mechanic/profile", SERVER_OWNED_PAYLOAD, content_type="application/json")
-    assert response.status_code == 200
+    response = mechanic_api.patch(
+        "/api/mechanic/profile", {**SERVER_OWNED_PAYLOAD, "bio": "New."}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == set(SERVER_OWNED_PAYLOAD)
     mechanic.refresh_from_db()
+    assert mechanic.bio != "New."
+
     assert mechanic.rating_average == 3.1
     assert mechanic.review_count == 4
     assert mechanic.completed_sessions == 60
@@ -84,7 +89,7 @@ def test_a_mechanic_cannot_grant_themself_master_tier(mechanic, mechanic_api):
     response = mechanic_api.patch(
         "/api/mechanic/profile", {"specialistTier": "master"}, content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "specialistTier"
 
 
@@ -94,3 +99,14 @@ def test_a_customer_has_no_mechanic_profile(customer_api):
 
 def test_anonymous_callers_are_refused(client):
     assert client.get("/api/mechanic/profile").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[None, None], {"displayName": None}, {"postalCode": None}, {"yearsExperience": True}, {"redSealCertified": 0}],
+)
+def test_nulls_arrays_and_loose_types_are_refused_with_a_422(mechanic, mechanic_api, body):
+    response = mechanic_api.patch("/api/mechanic/profile", body, content_type="application/json")
+    assert response.status_code == 422, response.content
+    mechanic.refresh_from_db()
+    assert (mechanic.display_name, mechanic.postal_code) == ("Morgan Lee", "M5V 2T6")

@@ -40,10 +40,10 @@ def test_an_unpaid_request_for_a_paid_plan_is_refused_naming_payment_id(customer
 
 
 @pytest.mark.parametrize("plan_code", ["<b>bogus-plan</b>", ""])
-def test_an_unknown_plan_is_a_400_naming_plan_code(customer_api, plan_code):
+def test_an_unknown_plan_is_a_422_naming_plan_code(customer_api, plan_code):
     _accept_waiver(customer_api)
     response = _post(customer_api, "/api/session-requests", {**REQUEST, "planCode": plan_code})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["planCode"]
 
 
@@ -54,7 +54,7 @@ def test_without_the_waiver_even_a_free_session_is_refused(customer_api):
 
 def test_a_waiver_of_another_version_is_refused_naming_version(customer_api):
     response = _post(customer_api, "/api/waiver", {"version": "1999-01"})
-    assert (response.status_code, response.json()["errors"][0]["field"]) == (400, "version")
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (422, "version")
 
 
 @pytest.mark.parametrize("field", ["selected_mechanic_id", "routing_type"])
@@ -66,9 +66,14 @@ def test_a_snake_case_field_is_a_422_naming_it_not_silently_dropped(customer_api
     assert not SessionRequest.objects.exists()
 
 
-def test_an_unknown_plan_for_checkout_is_a_400_naming_plan_code(customer_api):
+def test_an_unknown_plan_for_checkout_is_a_422_naming_plan_code(customer_api):
     response = _post(customer_api, "/api/checkouts", {"planCode": "bogus"})
-    assert (response.status_code, response.json()["errors"][0]["field"]) == (400, "planCode")
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (422, "planCode")
+
+
+def test_a_number_is_not_a_boolean_for_checkout(customer_api):
+    response = _post(customer_api, "/api/checkouts", {"planCode": "full", "brandSpecialist": 0})
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (422, "brandSpecialist")
 
 
 def test_an_unknown_country_for_checkout_is_a_422_naming_country(customer_api):
