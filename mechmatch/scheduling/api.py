@@ -14,11 +14,14 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import StrictIn, error_responses, fields_renamed
-from mechmatch.dispatch.models import SessionRequest
+from mechmatch.api_errors import StrictIn, fields_renamed
+from mechmatch.api_schema import WholeNumber, object_errors, one_of, signed_in_errors
+from mechmatch.core.postal import COUNTRY_CODES
+from mechmatch.core.ranking import RequestType
+from mechmatch.customers.services import MIN_MODEL_YEAR, max_model_year
 from mechmatch.dispatch.services import NotFound
 from mechmatch.mechanics.models import Mechanic
-from mechmatch.payments.plans import DEFAULT_PLAN, plan_get
+from mechmatch.payments.plans import DEFAULT_PLAN, PLAN_CODES, plan_get
 from mechmatch.scheduling import selectors, services
 from mechmatch.scheduling.models import Booking
 from mechmatch.scheduling.policy import cancel_terms
@@ -45,19 +48,19 @@ _BOOKING_FIELDS = {
 class BookingVehicleIn(StrictIn):
     make: str = Field(..., max_length=40)
     model: str = Field(..., max_length=60)
-    year: int
+    year: WholeNumber = Field(..., ge=MIN_MODEL_YEAR, le=max_model_year())
     vin: str | None = Field(default=None, max_length=17)
 
 
 class BookingIn(StrictIn):
     startsAt: datetime = Field(..., description="One of the mechanic's free slots, with its offset (UTC is fine).")
     mechanicId: int | None = Field(default=None, description="None: any matching mechanic at that time.")
-    planCode: str = Field(..., max_length=40)
+    planCode: one_of(PLAN_CODES)  # type: ignore[valid-type]
     paymentId: int | None = Field(default=None, description="The paid checkout for a paid plan.")
     concern: str = Field(..., max_length=4000)
     vehicle: BookingVehicleIn
-    requestType: str = Field(default=SessionRequest.RequestType.GENERAL, max_length=20)
-    customerCountry: str = Field(default="CA", max_length=40)
+    requestType: one_of(t.value for t in RequestType) = RequestType.GENERAL.value  # type: ignore[valid-type]
+    customerCountry: one_of(COUNTRY_CODES) = "CA"  # type: ignore[valid-type]
     customerCity: str = Field(default="", max_length=100)
     customerPostalCode: str = Field(default="", max_length=12)
     customerRegion: str | None = Field(default=None, max_length=40)
@@ -128,7 +131,7 @@ def _shown(request: SignedInRequest, booking_id: int) -> dict[str, Any]:
 
 @router.get(
     "/mechanics/{mechanic_id}/slots",
-    response={200: SlotsOut, **error_responses(400, 401, 404, 422)},
+    response={200: SlotsOut, **object_errors(400)},
     summary="A mechanic's free slots for a plan's length in the next two weeks",
 )
 def mechanic_slots(request: SignedInRequest, mechanic_id: int, planCode: str = DEFAULT_PLAN) -> dict[str, Any]:
@@ -147,14 +150,14 @@ def mechanic_slots(request: SignedInRequest, mechanic_id: int, planCode: str = D
     }
 
 
-@router.get("/bookings", response={200: list[BookingOut], **error_responses(401)}, summary="My upcoming bookings")
+@router.get("/bookings", response={200: list[BookingOut], **signed_in_errors()}, summary="My upcoming bookings")
 def bookings_mine(request: SignedInRequest) -> list[dict[str, Any]]:
     return [_booking_out(b) for b in selectors.bookings_upcoming(request.user)]
 
 
 @router.post(
     "/bookings",
-    response={201: BookingOut, **error_responses(400, 401, 422)},
+    response={201: BookingOut, **signed_in_errors(400, 404)},
     summary="Book a slot (pay and accept the waiver first, as for a live session)",
 )
 def booking_create(request: SignedInRequest, payload: BookingIn) -> Status:
@@ -178,14 +181,14 @@ def booking_create(request: SignedInRequest, payload: BookingIn) -> Status:
     return Status(201, _shown(request, booking.pk))
 
 
-@router.get("/bookings/{booking_id}", response={200: BookingOut, **error_responses(401, 404, 422)})
+@router.get("/bookings/{booking_id}", response={200: BookingOut, **object_errors()})
 def booking_detail(request: SignedInRequest, booking_id: int) -> dict[str, Any]:
     return _shown(request, booking_id)
 
 
 @router.post(
     "/bookings/{booking_id}/reschedule",
-    response={200: BookingOut, **error_responses(400, 401, 404, 409, 422)},
+    response={200: BookingOut, **object_errors(400, 409)},
     summary="Move my booking to another free slot of the same mechanic",
 )
 def booking_reschedule(request: SignedInRequest, booking_id: int, payload: RescheduleIn) -> dict[str, Any]:
@@ -198,7 +201,7 @@ def booking_reschedule(request: SignedInRequest, booking_id: int, payload: Resch
 
 @router.post(
     "/bookings/{booking_id}/cancel",
-    response={200: CancelledOut, **error_responses(401, 404, 409, 422)},
+    response={200: CancelledOut, **object_errors(409)},
     summary="Cancel my booking; the refund rule in cancelTerms applies",
 )
 def booking_cancel(request: SignedInRequest, booking_id: int) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-# The journey's browser fixtures (chromium, live server, contexts, screenshots).
-from mechmatch.journey.tests.browser.conftest import _short_event_streams, browser, new_context, shots
+"""Browser tests here share mechmatch.browser_testing (chromium, contexts watched for CSP
+violations, screenshots), registered by the root conftest."""
 
-__all__ = ["_short_event_streams", "browser", "new_context", "shots"]
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _short_event_streams(short_event_streams):  # noqa: ANN001
+    """Short streams with frequent heartbeats, so they end soon after each test."""
