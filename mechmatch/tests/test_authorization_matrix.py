@@ -154,6 +154,8 @@ PUBLIC_PAGES = {"media/mechanics/<str:filename>"}
 
 # A valid body where the route needs one, so the answer is about who asks, not what.
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    # A time in the past: the owner is told why (400); outsiders never get that far (404).
+    ("post", "/api/bookings/{booking_id}/reschedule"): {"startsAt": "2020-01-06T14:00:00Z"},
     ("post", "/api/session-requests/{request_id}/choice"): {"choice": "wait_longer"},
     ("post", "/api/checkouts/{payment_id}/settle"): {"outcome": "pay"},
     ("post", "/api/consultations/{consultation_id}/rating"): {"rating": 5},
@@ -163,8 +165,6 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 # Routes whose body is a multipart form (a fresh file each time: an upload is read once).
 MULTIPART: dict[tuple[str, str], Any] = {
     ("post", "/api/intakes/{intake_id}/photos"): lambda: {"photo": photo_upload()},
-    # A time in the past: the owner is told why (400); outsiders never get that far (404).
-    ("post", "/api/bookings/{booking_id}/reschedule"): {"startsAt": "2020-01-06T14:00:00Z"},
 }
 
 
