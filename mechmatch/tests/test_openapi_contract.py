@@ -81,6 +81,12 @@ DOMAIN_RULES = {
     ("POST", "/api/session-requests"): "the waiver, a paid payment of this plan, a known make, a real place",
     ("POST", "/api/session-requests/{request_id}/choice"): "pick_another needs mechanicId",
     ("POST", "/api/checkouts"): "the provider may refuse the plan for the country",
+    ("POST", "/api/favourites"): "the mechanic must be approved and active",
+    ("POST", "/api/vehicles"): "the make must be known and a VIN's check digit right",
+    ("PATCH", "/api/vehicles/{vehicle_id}"): "the make must be known and a VIN's check digit right",
+    ("POST", "/api/intakes/{intake_id}/photos"): "each file must decode as a JPEG, PNG or WebP image",
+    ("POST", "/api/consultations/{consultation_id}/rating"): "the session must have ended",
+    ("POST", "/api/consultations/{consultation_id}/signals"): "an offer or an answer needs its sdp",
 }
 
 
