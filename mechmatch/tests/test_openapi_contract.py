@@ -3,8 +3,8 @@ operation generated requests (valid and invalid) and runs every check it has on 
 
 Three callers: anonymous, a customer and a mechanic, each with a fresh bearer token per call
 (an operation that revokes the caller's token must not sign out the cases after it). The
-customer has a session request offered to the mechanic, a paid checkout and a token, so
-path ids are sometimes real objects of theirs and operations get past their 404s."""
+customer has a session the mechanic accepted, a paid checkout, a vehicle, an intake and a
+token, so path ids are sometimes real objects of theirs and operations get past their 404s."""
 
 from __future__ import annotations
 
@@ -26,15 +26,18 @@ from schemathesis.config import SchemathesisConfig
 from mechmatch.accounts.models import User
 from mechmatch.accounts.services import token_create
 from mechmatch.api import api
+from mechmatch.customers.services import vehicle_add
 from mechmatch.dispatch.models import Offer
+from mechmatch.dispatch.services import offer_accept
 from mechmatch.dispatch.tests.factories import request_for
+from mechmatch.journey.services import intake_current
 from mechmatch.testing import make_entitlement
 
 pytestmark = pytest.mark.django_db
 
 # Enough to reach each operation's documented statuses; the whole test stays within a few
 # minutes on a busy 2-core machine.
-EXAMPLES_PER_OPERATION = 5
+EXAMPLES_PER_OPERATION = 3
 # What schemathesis expects a valid request to get by default (its positive_data_acceptance).
 VALID_REQUEST_STATUSES = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
 # Cases that passed, by caller and by the status answered: printed at the end (pytest -s).
@@ -78,6 +81,12 @@ DOMAIN_RULES = {
     ("POST", "/api/session-requests"): "the waiver, a paid payment of this plan, a known make, a real place",
     ("POST", "/api/session-requests/{request_id}/choice"): "pick_another needs mechanicId",
     ("POST", "/api/checkouts"): "the provider may refuse the plan for the country",
+    ("POST", "/api/favourites"): "the mechanic must be approved and active",
+    ("POST", "/api/vehicles"): "the make must be known and a VIN's check digit right",
+    ("PATCH", "/api/vehicles/{vehicle_id}"): "the make must be known and a VIN's check digit right",
+    ("POST", "/api/intakes/{intake_id}/photos"): "each file must decode as a JPEG, PNG or WebP image",
+    ("POST", "/api/consultations/{consultation_id}/rating"): "the session must have ended",
+    ("POST", "/api/consultations/{consultation_id}/signals"): "an offer or an answer needs its sdp",
 }
 
 
@@ -126,18 +135,23 @@ def _connection_kept_between_requests() -> Iterator[None]:
 def caller(request: pytest.FixtureRequest, customer: Any, mechanic: Any) -> Caller:
     session_request = request_for(customer.user)
     offer = Offer.objects.get(request=session_request, mechanic=mechanic)
+    consultation = offer_accept(mechanic=mechanic, offer_id=offer.pk)
     payment = make_entitlement(customer.user)
     if request.param == "customer":
         token, _ = token_create(user=customer.user, name="listed")
         own = {
             "request_id": session_request.pk,
+            "consultation_id": consultation.pk,
             "payment_id": payment.pk,
             "token_id": token.pk,
             "mechanic_id": mechanic.pk,
+            "vehicle_id": vehicle_add(customer=customer, year=2018, make="Honda", model="Civic").pk,
+            "intake_id": intake_current(user=customer.user).pk,
         }
         return Caller("customer", customer.user, own)
     if request.param == "mechanic":
-        return Caller("mechanic", mechanic.user, {"offer_id": offer.pk, "request_id": session_request.pk})
+        own = {"offer_id": offer.pk, "request_id": session_request.pk, "consultation_id": consultation.pk}
+        return Caller("mechanic", mechanic.user, own)
     return Caller("anonymous", None, {"mechanic_id": mechanic.pk})
 
 

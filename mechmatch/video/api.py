@@ -3,7 +3,7 @@ it on its private event stream (see video.services)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Router, Schema, Status
 
@@ -21,7 +21,8 @@ class SignalIn(StrictIn):
     sdp: str = Field(default="", max_length=MAX_SDP_CHARS)
     candidate: str = Field(default="", max_length=MAX_CANDIDATE_CHARS)
     sdpMid: str | None = Field(default=None, max_length=MAX_MID_CHARS)
-    sdpMLineIndex: WholeNumber | None = Field(default=None, ge=0, le=64)
+    # The bounds on the number itself, so the schema states them inside its anyOf.
+    sdpMLineIndex: Annotated[WholeNumber, Field(ge=0, le=64)] | None = None
 
 
 class SignalOut(Schema):
