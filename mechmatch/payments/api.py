@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
 from mechmatch.api_errors import StrictIn, fields_renamed
-from mechmatch.api_schema import Flag, choice_of, object_errors, one_of, signed_in_errors
+from mechmatch.api_schema import Flag, WholeNumber, choice_of, object_errors, one_of, signed_in_errors
 from mechmatch.core.postal import COUNTRY_CODES
 from mechmatch.journey.booking import waiver_accept
 from mechmatch.journey.selectors import intake_get
@@ -33,7 +33,7 @@ class CheckoutIn(StrictIn):
     planCode: one_of(PLAN_CODES)  # type: ignore[valid-type]
     brandSpecialist: Flag = False
     country: one_of(COUNTRY_CODES) = "CA"  # type: ignore[valid-type]
-    intakeId: int | None = Field(
+    intakeId: WholeNumber | None = Field(
         default=None, description="The intake (POST /api/intakes) this pays for; send it with the request too."
     )
 
@@ -52,7 +52,7 @@ class WaiverIn(StrictIn):
     version: one_of([settings.WAIVER_VERSION]) = Field(  # type: ignore[valid-type]
         description="The version of the terms the customer accepted: the current one (GET /api/waiver)."
     )
-    intakeId: int | None = Field(default=None, description="The intake the request will be sent with, if any.")
+    intakeId: WholeNumber | None = Field(default=None, description="The intake the request will be sent with, if any.")
 
 
 class WaiverOut(Schema):

@@ -54,9 +54,9 @@ class BookingVehicleIn(StrictIn):
 
 class BookingIn(StrictIn):
     startsAt: datetime = Field(..., description="One of the mechanic's free slots, with its offset (UTC is fine).")
-    mechanicId: int | None = Field(default=None, description="None: any matching mechanic at that time.")
+    mechanicId: WholeNumber | None = Field(default=None, description="None: any matching mechanic at that time.")
     planCode: one_of(PLAN_CODES)  # type: ignore[valid-type]
-    paymentId: int | None = Field(default=None, description="The paid checkout for a paid plan.")
+    paymentId: WholeNumber | None = Field(default=None, description="The paid checkout for a paid plan.")
     concern: str = Field(..., max_length=4000)
     vehicle: BookingVehicleIn
     requestType: one_of(t.value for t in RequestType) = RequestType.GENERAL.value  # type: ignore[valid-type]

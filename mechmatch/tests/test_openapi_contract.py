@@ -87,6 +87,8 @@ DOMAIN_RULES = {
     ("POST", "/api/intakes/{intake_id}/photos"): "each file must decode as a JPEG, PNG or WebP image",
     ("POST", "/api/consultations/{consultation_id}/rating"): "the session must have ended",
     ("POST", "/api/consultations/{consultation_id}/signals"): "an offer or an answer needs its sdp",
+    ("GET", "/api/mechanics/{mechanic_id}/slots"): "the mechanic must take bookings; the plan must be known",
+    ("POST", "/api/bookings"): "a free slot of that mechanic, the waiver, a paid payment, a real place",
 }
 
 

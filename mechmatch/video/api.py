@@ -3,7 +3,7 @@ it on its private event stream (see video.services)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
@@ -22,7 +22,7 @@ class SignalIn(StrictIn):
     candidate: str = Field(default="", max_length=MAX_CANDIDATE_CHARS)
     sdpMid: str | None = Field(default=None, max_length=MAX_MID_CHARS)
     # The bounds on the number itself, so the schema states them inside its anyOf.
-    sdpMLineIndex: Annotated[WholeNumber, Field(ge=0, le=64)] | None = None
+    sdpMLineIndex: WholeNumber | None = None  # its range is the service's rule (a 400 naming it)
 
 
 class SignalOut(Schema):
