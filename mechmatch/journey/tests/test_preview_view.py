@@ -152,3 +152,10 @@ def test_the_preview_records_its_compute_time_and_intake_and_carries_the_load_be
     assert event.properties["intake_id"] == intake.pk
     assert isinstance(event.properties["compute_ms"], float) and event.properties["compute_ms"] >= 0
     assert 'src="/static/funnel/page-load.js"' in page and 'data-page="preview"' in page
+
+
+def test_nobody_available_offers_to_book_a_time_for_later(customer_client, customer):
+    make_mechanic(display_name="Off Duty", on_shift=False)
+    intake = ready_intake(customer)
+    page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+    assert reverse("scheduling:intake_slots", args=[intake.pk]) in page
