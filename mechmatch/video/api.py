@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
 from mechmatch.accounts.auth import SignedInRequest, api_auth
-from mechmatch.api_errors import StrictIn
+from mechmatch.api_errors import StrictIn, fields_renamed
 from mechmatch.api_schema import WholeNumber, object_errors
 from mechmatch.video.services import MAX_CANDIDATE_CHARS, MAX_MID_CHARS, MAX_SDP_CHARS, Signal, consultation_signal_send
 
@@ -30,22 +31,26 @@ class SignalOut(Schema):
     role: str
 
 
+# The service's field names as this API spells them.
+_API_NAMES = {"sdp_mid": "sdpMid", "sdp_mline_index": "sdpMLineIndex"}
+
+
 @router.post(
     "/consultations/{consultation_id}/signals",
     response={202: SignalOut, **object_errors(409)},
     summary="Relay a video-call signal (offer, answer, ICE candidate, hang-up) to the session's other party",
 )
 def consultation_signal(request: SignedInRequest, consultation_id: int, payload: SignalIn) -> Status:
-    role = consultation_signal_send(
-        user=request.user,
-        consultation_id=consultation_id,
-        signal=Signal(
-            kind=payload.kind,
-            peer=payload.peer,
-            sdp=payload.sdp,
-            candidate=payload.candidate,
-            sdp_mid=payload.sdpMid,
-            sdp_mline_index=payload.sdpMLineIndex,
-        ),
+    signal = Signal(
+        kind=payload.kind,
+        peer=payload.peer,
+        sdp=payload.sdp,
+        candidate=payload.candidate,
+        sdp_mid=payload.sdpMid,
+        sdp_mline_index=payload.sdpMLineIndex,
     )
+    try:
+        role = consultation_signal_send(user=request.user, consultation_id=consultation_id, signal=signal)
+    except ValidationError as exc:
+        raise fields_renamed(exc, _API_NAMES) from exc
     return Status(202, {"sent": True, "role": role})

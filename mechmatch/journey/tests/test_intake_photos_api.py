@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -125,7 +126,7 @@ def test_an_intake_of_someone_else_is_404_for_checkout_waiver_and_request(custom
     intake_id = _intake_id(customer_api)
     for path, body in [
         ("/api/checkouts", {"planCode": "standard", "intakeId": intake_id}),
-        ("/api/waiver", {"version": "x", "intakeId": intake_id}),
+        ("/api/waiver", {"version": settings.WAIVER_VERSION, "intakeId": intake_id}),
         (
             "/api/session-requests",
             {
