@@ -211,6 +211,7 @@ class DirectoryView:
     has_next: bool
     error: dict[str, list[str]] = field(default_factory=dict)
     last_page: int = 1
+    total_is_lower_bound: bool = False
 
 
 def directory_for(
@@ -244,6 +245,7 @@ def directory_for(
         total=page.total,
         has_next=page.has_next,
         last_page=page.last_page,
+        total_is_lower_bound=page.total_is_lower_bound,
     )
 
 

@@ -256,6 +256,8 @@ class DirectoryOut(Schema):
     page: int
     pageSize: int
     total: int
+    # True when the count stopped at a cap (without a location): "more than `total`".
+    totalIsLowerBound: bool
     hasNext: bool
 
 
@@ -302,6 +304,7 @@ def mechanic_directory(request: HttpRequest, filters: Query[DirectoryQuery]) -> 
         "page": page.page,
         "pageSize": page.page_size,
         "total": page.total,
+        "totalIsLowerBound": page.total_is_lower_bound,
         "hasNext": page.has_next,
     }
 

@@ -138,14 +138,21 @@ def cells_within_km(lat: float, lon: float, radius_km: float) -> tuple[str, list
     return _CELL_FIELD[resolution], disk_cells(lat, lon, resolution, k)
 
 
-def has_brand(brand: str) -> Q:
-    """Mechanics specialised in a brand, as a correlated EXISTS on the (brand, mechanic) index.
-    A join would let the planner drive from every specialist of the brand nationwide; EXISTS
-    keeps the spatial index in the driving seat and costs one index probe per nearby row."""
+def has_brand(brand: str, *, nationwide: bool = False) -> Q:
+    """Mechanics specialised in a brand. Near a place, a correlated EXISTS on the (brand,
+    mechanic) index: a join would let the planner drive from every specialist of the brand
+    nationwide; EXISTS keeps the spatial index in the driving seat and costs one index probe
+    per nearby row. Nationwide (no place), an IN over that index instead: probing every
+    mechanic for a rare brand cost 45-260 ms at 100k, driving from the brand's rows ~8 ms."""
+    if nationwide:
+        return Q(pk__in=MechanicBrand.objects.filter(brand=brand).values("mechanic_id"))
     return Q(Exists(MechanicBrand.objects.filter(brand=brand, mechanic_id=OuterRef("pk"))))
 
 
-def has_service(slug: str) -> Q:
+def has_service(slug: str, *, nationwide: bool = False) -> Q:
+    """As has_brand, for a service speciality."""
+    if nationwide:
+        return Q(pk__in=MechanicService.objects.filter(slug=slug).values("mechanic_id"))
     return Q(Exists(MechanicService.objects.filter(slug=slug, mechanic_id=OuterRef("pk"))))
 
 

@@ -363,6 +363,10 @@ DIRECTORY_MAX_PAGE_SIZE = 50
 # and "best" fully scores at most DIRECTORY_BEST_POOL of them (the rest follow in proxy order).
 DIRECTORY_RADIUS_CAP = 5000
 DIRECTORY_BEST_POOL = 300
+# Without a location, counting every match of a filter nationwide costs more than the page
+# itself at 100k mechanics (an EXISTS probe per row); past this many we say "1,000+", the
+# way search pages do. The count always reaches past the current page, so "Next" is exact.
+DIRECTORY_COUNT_CAP = 1000
 _LEAN_COLUMNS = ("id", "latitude", "longitude", "is_on_shift", "rating_average", "review_count", "years_experience")
 
 
@@ -376,6 +380,7 @@ class DirectoryPage:
     display: dict[int, dict[str, Any]]
     location: Location | None
     requested_brand: str | None = None
+    total_is_lower_bound: bool = False  # "1,000+": the count stopped at DIRECTORY_COUNT_CAP
 
     @property
     def last_page(self) -> int:
@@ -424,15 +429,18 @@ def mechanic_directory_list(
 
     filters = Q()
     canonical_brand = None
+    # Without a place the whole country is read: membership filters then drive from their
+    # own index (see has_brand).
+    nationwide = location is None
     if brand:
         canonical_brand = normalize_brand(brand)
         if canonical_brand is None:
             raise ValidationError({"brand": "We do not know that brand."})
-        filters &= has_brand(canonical_brand)
+        filters &= has_brand(canonical_brand, nationwide=nationwide)
     if service:
         if service not in SERVICE_SLUGS:
             raise ValidationError({"service": "Unknown service."})
-        filters &= has_service(service)
+        filters &= has_service(service, nationwide=nationwide)
     if min_rating is not None:
         filters &= Q(rating_average__gte=min_rating)
     if available_now:
@@ -451,6 +459,7 @@ def mechanic_directory_list(
         now=datetime.now(UTC),
     )
     offset = (page - 1) * page_size
+    total_is_lower_bound = False
 
     if location is not None and max_distance_km is not None:
         items, total = _directory_within(filters, location, max_distance_km, sort, offset, page_size, criteria, policy)
@@ -478,7 +487,11 @@ def mechanic_directory_list(
             # Without a location "best" falls back to who is on shift and best rated.
             "best": ("-is_on_shift", "-rating_average", "-review_count", "-id"),
         }[sort]
-        total = qs.count()
+        count_limit = max(DIRECTORY_COUNT_CAP, offset + page_size) + 1
+        total = qs[:count_limit].count()
+        total_is_lower_bound = total == count_limit
+        if total_is_lower_bound:
+            total -= 1
         rows = qs.order_by(*order).values_list(*CANDIDATE_COLUMNS)[offset : offset + page_size]
         items = [score(candidate_from_row(r), criteria, policy) for r in rows]
 
@@ -487,12 +500,13 @@ def mechanic_directory_list(
         page=page,
         page_size=page_size,
         total=total,
-        has_next=offset + len(items) < total,
+        has_next=offset + len(items) < total or total_is_lower_bound,
         display=mechanic_display_rows(
             (m.mechanic_id for m in items), origin_precision=location.precision if location else None
         ),
         location=location,
         requested_brand=canonical_brand,
+        total_is_lower_bound=total_is_lower_bound,
     )
 
 

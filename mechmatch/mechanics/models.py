@@ -16,6 +16,12 @@ class Workshop(models.Model):
         return self.name
 
 
+# Who may be shown to customers and receive offers: the one definition, used by
+# mechanic_eligible_qs and by the partial indexes below (a partial index only serves queries
+# whose WHERE states its condition, so the two must not drift apart).
+ELIGIBLE_CONDITION = models.Q(application_status="approved", account_status="active")
+
+
 class Mechanic(models.Model):
     """A mechanic's profile. Fields in SERVER_OWNED_FIELDS are computed by the server or
     set by operators; no mechanic-facing form or API may write them."""
@@ -125,7 +131,24 @@ class Mechanic(models.Model):
             models.Index(fields=["h3_r5"], name="mechanic_h3_r5"),
             models.Index(fields=["h3_r3"], name="mechanic_h3_r3"),
             models.Index(fields=["h3_r7"], name="mechanic_h3_r7"),
-            models.Index(fields=["application_status", "account_status", "is_on_shift"], name="mechanic_eligible"),
+            # Not (application_status, account_status, is_on_shift): SQLite's planner chose that
+            # index for every eligible query and then sorted 90k rows, ignoring the sort indexes.
+            models.Index(fields=["is_on_shift"], name="mechanic_eligible_on_shift", condition=ELIGIBLE_CONDITION),
+            # The directory's sorts without a location: ORDER BY ... LIMIT walks one of these
+            # and stops after a page, instead of sorting every eligible mechanic.
+            models.Index(
+                fields=["-rating_average", "-review_count", "-id"],
+                name="mechanic_by_rating",
+                condition=ELIGIBLE_CONDITION,
+            ),
+            models.Index(
+                fields=["-years_experience", "-id"], name="mechanic_by_experience", condition=ELIGIBLE_CONDITION
+            ),
+            models.Index(
+                fields=["-is_on_shift", "-rating_average", "-review_count", "-id"],
+                name="mechanic_by_best",
+                condition=ELIGIBLE_CONDITION,
+            ),
         ]
 
     def __str__(self) -> str:

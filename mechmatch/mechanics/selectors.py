@@ -6,14 +6,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from mechmatch.accounts.models import User
-from mechmatch.mechanics.models import Mechanic, Review
+from mechmatch.mechanics.models import ELIGIBLE_CONDITION, Mechanic, Review
 
 
 def mechanic_eligible_qs() -> QuerySet[Mechanic]:
     """Mechanics who may be shown to customers and receive offers."""
-    return Mechanic.objects.filter(
-        application_status=Mechanic.ApplicationStatus.APPROVED, account_status=Mechanic.AccountStatus.ACTIVE
-    )
+    return Mechanic.objects.filter(ELIGIBLE_CONDITION)
 
 
 def mechanic_for_user(user: User | AnonymousUser) -> Mechanic | None:

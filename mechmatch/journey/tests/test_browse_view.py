@@ -83,3 +83,15 @@ def test_a_page_past_the_end_says_so_instead_of_no_mechanics_match(customer_clie
     assert 'data-testid="past-end"' in page
     assert "No mechanics match" not in page
     assert "page=1" in page  # three mechanics fit on one page: the link goes back to it
+
+
+def test_a_count_that_stopped_at_its_cap_reads_more_than(customer_client, monkeypatch):
+    monkeypatch.setattr("mechmatch.matching.services.DIRECTORY_COUNT_CAP", 2)
+    monkeypatch.setattr("mechmatch.matching.services._saved_location", lambda user: None)
+    for i in range(14):
+        make_mechanic(display_name=f"Nationwide Person{i}")
+    # Twelve cards a page: the count reaches one past the page (13 of 14), then says "more than".
+    page = customer_client.get(reverse("journey:browse"), {"sort": "rating"}).content.decode()
+    assert "More than 12 mechanics" in page and 'rel="next"' in page
+    last = customer_client.get(reverse("journey:browse"), {"sort": "rating", "page": "2"}).content.decode()
+    assert "14 mechanics" in last and "More than" not in last and 'rel="next"' not in last

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from mechmatch.mechanics.selectors import mechanic_eligible_qs
 from mechmatch.testing import make_mechanic
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,42 @@ def test_directory_items_say_how_exact_their_distance_is_and_null_without_a_loca
     assert item["distancePrecision"] == "fsa"
     item = browse(sort="rating").json()["items"][0]
     assert item["distance"] is None and item["distancePrecision"] is None
+
+
+def test_without_a_location_the_count_stops_at_a_cap_and_says_it_is_a_lower_bound(monkeypatch):
+    monkeypatch.setattr("mechmatch.matching.services.DIRECTORY_COUNT_CAP", 3)
+    for i in range(6):
+        make_mechanic(display_name=f"Capped Person{i}")
+    first = browse(pageSize=2, sort="rating").json()
+    assert first["total"] == 3 and first["totalIsLowerBound"] is True and first["hasNext"] is True
+    # The count always reaches past the page asked for, so the last page is exact.
+    last = browse(pageSize=2, page=3, sort="rating").json()
+    assert last["total"] == 6 and last["totalIsLowerBound"] is False and last["hasNext"] is False
+    assert len(last["items"]) == 2
+
+
+def test_a_located_directory_counts_exactly():
+    for i in range(3):
+        make_mechanic(display_name=f"Toronto Person{i}", postal_code="M5V 3L9")
+    data = browse(sort="rating", **TORONTO).json()
+    assert data["total"] == 3 and data["totalIsLowerBound"] is False
+
+
+@pytest.mark.parametrize(
+    ("order", "index"),
+    [
+        (("-rating_average", "-review_count", "-id"), "mechanic_by_rating"),
+        (("-years_experience", "-id"), "mechanic_by_experience"),
+        (("-is_on_shift", "-rating_average", "-review_count", "-id"), "mechanic_by_best"),
+    ],
+)
+def test_nationwide_sorts_can_walk_their_partial_index(order, index):
+    # The eligibility filter must state the indexes' condition, or neither database may use
+    # them. Sorting is switched off on PostgreSQL so a tiny table still shows the plan.
+    make_mechanic(display_name="Indexed Person")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = mechanic_eligible_qs().order_by(*order).values_list("id")[:20].explain()
+    assert index in plan
