@@ -15,8 +15,8 @@ from mechmatch.accounts.services import operator_grant
 from mechmatch.customers.models import CustomerProfile
 from mechmatch.geography.services import location_clean
 from mechmatch.journey.models import Waiver
-from mechmatch.mechanics.models import Mechanic, MechanicBrand, MechanicService
-from mechmatch.mechanics.services import mechanic_search_name, profile_completion_compute
+from mechmatch.mechanics.models import Mechanic
+from mechmatch.mechanics.services import mechanic_search_name, mechanic_search_rows_sync, profile_completion_compute
 from mechmatch.payments.models import Payment
 from mechmatch.payments.plans import plan_price_cents
 
@@ -96,10 +96,7 @@ def make_mechanic(
     )
     mechanic.profile_completion = profile_completion_compute(mechanic)
     mechanic.save()
-    MechanicBrand.objects.bulk_create(MechanicBrand(mechanic=mechanic, brand=b) for b in mechanic.brand_specializations)
-    MechanicService.objects.bulk_create(
-        MechanicService(mechanic=mechanic, slug=s) for s in mechanic.service_specialities
-    )
+    mechanic_search_rows_sync(mechanic)
     return mechanic
 
 

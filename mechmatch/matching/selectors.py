@@ -17,7 +17,8 @@ from typing import Any
 import h3
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 
 from mechmatch.core.geo import coarser_precision, haversine_km
 from mechmatch.core.ranking import DEFAULT_POLICY, Candidate, ScoringPolicy, is_new_mechanic
@@ -119,8 +120,12 @@ def candidate_from_row(row: Sequence[Any]) -> Candidate:
 
 def _candidates(qs: QuerySet[Mechanic], limit: int) -> list[Candidate]:
     # On-shift first so a capped read keeps the people who can help now; then rating, id
-    # for a deterministic cut.
-    rows = qs.order_by("-is_on_shift", "-rating_average", "id").values_list(*CANDIDATE_COLUMNS)[:limit]
+    # for a deterministic cut. The shift flag is sorted as an expression on purpose: as a
+    # plain column, the ORDER BY matched the prefix of the directory's mechanic_by_best index
+    # and PostgreSQL walked that index across all 1M mechanics (2.3 s) looking for the few
+    # in these cells, instead of reading the cells and sorting a few hundred rows.
+    on_shift_first = Cast("is_on_shift", IntegerField()).desc()
+    rows = qs.order_by(on_shift_first, "-rating_average", "id").values_list(*CANDIDATE_COLUMNS)[:limit]
     return [candidate_from_row(row) for row in rows]
 
 
@@ -165,9 +170,11 @@ def _widen(
     limit: int,
     enough: int,
     enough_available: int,
+    brand: str | None = None,
 ) -> dict[int, Candidate]:
     """Ring-by-ring, then coarser, reading only cells the previous step did not cover; stops
-    as soon as there are enough candidates (and enough of them on shift)."""
+    as soon as there are enough candidates (and enough of them on shift). With `brand`, only
+    that brand's specialists, found through the brand rows' own copy of the cells."""
     found: dict[int, Candidate] = {}
     available = 0
     previous: tuple[int, int] | None = None
@@ -176,7 +183,7 @@ def _widen(
         resolution, k = search.steps[index]
         field = _CELL_FIELD[resolution]
         cells = disk_cells(lat, lon, resolution, k)
-        qs = base
+        inside = Q(**{f"{field}__in": cells})
         if previous is not None:
             prev_res, prev_k = previous
             prev_cells = disk_cells(lat, lon, prev_res, prev_k)
@@ -184,11 +191,16 @@ def _widen(
                 # Same resolution: only the new rings.
                 prev_set = set(prev_cells)
                 cells = [c for c in cells if c not in prev_set]
+                inside = Q(**{f"{field}__in": cells})
             else:
                 # Coarser resolution: exclude what the finer disk already returned in full.
-                qs = qs.exclude(**{f"{_CELL_FIELD[prev_res]}__in": prev_cells})
+                inside &= ~Q(**{f"{_CELL_FIELD[prev_res]}__in": prev_cells})
         previous = (resolution, k)
-        for candidate in _candidates(qs.filter(**{f"{field}__in": cells}), limit - len(found)):
+        if brand is None:
+            qs = base.filter(inside)
+        else:
+            qs = base.filter(pk__in=MechanicBrand.objects.filter(inside, brand=brand).values("mechanic_id"))
+        for candidate in _candidates(qs, limit - len(found)):
             found[candidate.id] = candidate
             available += candidate.is_on_shift
         if len(found) >= limit:
@@ -249,17 +261,18 @@ def mechanic_candidates_near(
             found.setdefault(candidate.id, candidate)
 
     if brand:
-        specialists = base.filter(has_brand(brand))
         rows = _widen(
-            specialists,
+            base,
             lat,
             lon,
             search=search,
             limit=search.brand_specialists,
             enough=search.enough_specialists,
             enough_available=1,
+            brand=brand,
         )
         if not rows:
+            specialists = base.filter(has_brand(brand, nationwide=True))
             # None within ~900 km: the best of that brand anywhere can still help remotely.
             rows = {c.id: c for c in _candidates(specialists, search.enough_specialists)}
         for candidate in rows.values():

@@ -315,7 +315,8 @@ class DemoSeeder:
             for mechanic in mechanics:
                 pk = ids[mechanic["user_id"]]
                 self.review_mechanic_ids.append(pk)
-                brand_rows += [{"mechanic_id": pk, "brand": b} for b in mechanic["brand_specializations"]]
+                cells = {name: mechanic[name] for name in MechanicBrand.CELL_FIELDS}
+                brand_rows += [{"mechanic_id": pk, "brand": b, **cells} for b in mechanic["brand_specializations"]]
                 service_rows += [{"mechanic_id": pk, "slug": slug} for slug in mechanic["service_specialities"]]
             insert_rows(MechanicBrand, brand_rows)
             insert_rows(MechanicService, service_rows)

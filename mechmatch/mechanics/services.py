@@ -82,10 +82,15 @@ def profile_completion_compute(mechanic: Mechanic | SimpleNamespace) -> int:
     return round(100 * sum(checks) / len(checks))
 
 
-def _sync_index_rows(mechanic: Mechanic) -> None:
+def mechanic_search_rows_sync(mechanic: Mechanic) -> None:
+    """Rewrite the mechanic's indexed brand and service rows (brand rows with a copy of the
+    mechanic's cells) after its specialities or its location changed."""
     MechanicBrand.objects.filter(mechanic=mechanic).delete()
     MechanicService.objects.filter(mechanic=mechanic).delete()
-    MechanicBrand.objects.bulk_create(MechanicBrand(mechanic=mechanic, brand=b) for b in mechanic.brand_specializations)
+    cells = {name: getattr(mechanic, name) for name in MechanicBrand.CELL_FIELDS}
+    MechanicBrand.objects.bulk_create(
+        MechanicBrand(mechanic=mechanic, brand=b, **cells) for b in mechanic.brand_specializations
+    )
     MechanicService.objects.bulk_create(
         MechanicService(mechanic=mechanic, slug=s) for s in mechanic.service_specialities
     )
@@ -127,7 +132,7 @@ def mechanic_apply(
     )
     mechanic.profile_completion = profile_completion_compute(mechanic)
     mechanic.save()
-    _sync_index_rows(mechanic)
+    mechanic_search_rows_sync(mechanic)
     return mechanic
 
 
@@ -197,7 +202,7 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
 
     mechanic.profile_completion = profile_completion_compute(mechanic)
     mechanic.save()
-    _sync_index_rows(mechanic)
+    mechanic_search_rows_sync(mechanic)
     return mechanic
 
 

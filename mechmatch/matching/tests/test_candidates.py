@@ -109,3 +109,26 @@ def test_the_any_distance_fallback_reads_a_bounded_pool_and_keeps_the_nearest():
 def test_nobody_on_shift_anywhere_finds_nobody_far_away():
     make_mechanic(postal_code="M5V 3L9", on_shift=False)
     assert mechanic_candidates_near(lat=IQALUIT.lat, lon=IQALUIT.lon) == []
+
+
+def test_the_specialist_search_reads_the_brand_rows_copy_of_the_cells():
+    # A Toronto specialist whose brand row says Vancouver is found by a search near Vancouver,
+    # next to a real Vancouver specialist (so the "anywhere" fallback never runs): the rings
+    # read the brand rows' copy of the cells, not the mechanic's own.
+    from mechmatch.mechanics.models import MechanicBrand
+
+    toronto_bmw = make_mechanic(postal_code="M5V 3L9", brands=["BMW"])
+    vancouver_bmw = make_mechanic(postal_code="V6B 1A1", brands=["BMW"])
+    vancouver = geocode("CA", "V6B 1A1")
+    policy = SearchPolicy(enough_candidates=1, enough_available=1)
+
+    def specialists_near_vancouver() -> set[int]:
+        return {
+            c.id for c in mechanic_candidates_near(lat=vancouver.lat, lon=vancouver.lon, brand="BMW", search=policy)
+        }
+
+    assert specialists_near_vancouver() == {vancouver_bmw.pk}
+    MechanicBrand.objects.filter(mechanic=toronto_bmw).update(
+        h3_r3=vancouver_bmw.h3_r3, h3_r5=vancouver_bmw.h3_r5, h3_r7=vancouver_bmw.h3_r7
+    )
+    assert specialists_near_vancouver() == {vancouver_bmw.pk, toronto_bmw.pk}

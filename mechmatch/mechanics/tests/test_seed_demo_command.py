@@ -105,3 +105,13 @@ def test_most_demo_mechanics_have_a_drawn_portrait_that_is_served(tmp_path, clie
     response = client.get(f"/media/{name}")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_seeded_brand_rows_carry_their_mechanics_cells(tmp_path):
+    from mechmatch.mechanics.models import MechanicBrand
+
+    _seed(tmp_path, mechanics=40, customers=1, seed=5)
+    rows = MechanicBrand.objects.select_related("mechanic")
+    assert rows.exists()
+    for row in rows:
+        assert (row.h3_r3, row.h3_r5, row.h3_r7) == (row.mechanic.h3_r3, row.mechanic.h3_r5, row.mechanic.h3_r7)
