@@ -118,15 +118,23 @@ def candidate_from_row(row: Sequence[Any]) -> Candidate:
     )
 
 
+# On-shift first so a capped read keeps the people who can help now; then rating, id for a
+# deterministic cut. The shift flag is sorted as an expression on purpose: as a plain column,
+# the ORDER BY matched the prefix of the directory's mechanic_by_best index and PostgreSQL
+# walked that index across all 1M mechanics (2.3 s) looking for the few in these cells,
+# instead of reading the cells and sorting a few hundred rows.
+CANDIDATE_ORDER = (Cast("is_on_shift", IntegerField()).desc(), "-rating_average", "id")
+
+
 def _candidates(qs: QuerySet[Mechanic], limit: int) -> list[Candidate]:
-    # On-shift first so a capped read keeps the people who can help now; then rating, id
-    # for a deterministic cut. The shift flag is sorted as an expression on purpose: as a
-    # plain column, the ORDER BY matched the prefix of the directory's mechanic_by_best index
-    # and PostgreSQL walked that index across all 1M mechanics (2.3 s) looking for the few
-    # in these cells, instead of reading the cells and sorting a few hundred rows.
-    on_shift_first = Cast("is_on_shift", IntegerField()).desc()
-    rows = qs.order_by(on_shift_first, "-rating_average", "id").values_list(*CANDIDATE_COLUMNS)[:limit]
-    return [candidate_from_row(row) for row in rows]
+    """The first `limit` mechanics of qs in CANDIDATE_ORDER. Two reads: the ids from the
+    covering cell index (filter and sort without touching the table), then only those rows."""
+    ids = list(qs.order_by(*CANDIDATE_ORDER).values_list("id", flat=True)[:limit])
+    if not ids:
+        return []
+    position = {pk: i for i, pk in enumerate(ids)}
+    rows = Mechanic.objects.filter(id__in=ids).values_list(*CANDIDATE_COLUMNS)
+    return sorted((candidate_from_row(row) for row in rows), key=lambda c: position[c.id])
 
 
 def disk_cells(lat: float, lon: float, resolution: int, k: int) -> list[int]:

@@ -28,6 +28,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.concerns import extract_keywords
@@ -77,6 +78,14 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the results as one JSON line at the end.")
         parser.add_argument("--yes", action="store_true", help="Wipe the database even if its name lacks 'bench'.")
         parser.add_argument("--skip-seed", action="store_true", help="Measure the data already present (one size).")
+        parser.add_argument(
+            "--explain",
+            type=int,
+            default=0,
+            metavar="N",
+            help="After timing, re-run the N slowest requests and print the plan of each one's slowest query "
+            "(EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = [int(s.replace("_", "")) for s in str(options["mechanics"]).split(",") if s.strip()]
@@ -99,7 +108,7 @@ class Command(BaseCommand):
             if naive_n is None:
                 naive_n = 50 if size <= 10_000 else 20
             naive_n = min(naive_n, options["queries"])
-            results.append(self._measure(size, options["queries"], naive_n, options["seed"]))
+            results.append(self._measure(size, options["queries"], naive_n, options["seed"], options["explain"]))
 
         self._table(results)
         if options["json"]:
@@ -140,7 +149,7 @@ class Command(BaseCommand):
 
     # One client sending hundreds of previews a minute: the rate limit would answer most of them.
     @override_settings(RATE_LIMITS={})
-    def _measure(self, size: int, count: int, naive_count: int, seed: int) -> dict[str, Any]:
+    def _measure(self, size: int, count: int, naive_count: int, seed: int, explain: int = 0) -> dict[str, Any]:
         queries = self._queries(count, seed + size)
         client = Client()
         for body in queries[:5]:  # warm caches (geo tables, code paths); not timed
@@ -155,6 +164,10 @@ class Command(BaseCommand):
             # queueing (on SQLite it includes the database work; on PostgreSQL it does not).
             cpu.append((time.process_time() - started_cpu) * 1000)
             failures += response.status_code != 200
+
+        if explain:
+            slowest = sorted(range(len(queries)), key=lambda i: -timings[i])[:explain]
+            self._explain(client, [queries[i] for i in slowest], [timings[i] for i in slowest])
 
         naive = []
         for body in queries[:naive_count]:
@@ -188,6 +201,24 @@ class Command(BaseCommand):
             "speedup": round(naive_p50 / p50, 1) if p50 > 0 else None,
             "database": connection.vendor,
         }
+
+    def _explain(self, client: Client, bodies: list[dict[str, Any]], timings: list[float]) -> None:
+        """The plan of the slowest SQL statement of each of these requests, run again (warm)."""
+        for body, elapsed in zip(bodies, timings, strict=True):
+            with CaptureQueriesContext(connection) as captured:
+                client.post("/api/matching/preview", json.dumps(body), content_type="application/json")
+            slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
+            self.stdout.write(
+                f"\n--- {elapsed:.1f} ms: {body['requestType']} {body['requestedBrand'] or ''} at "
+                f"{body['customerCountry']} {body['customerPostalCode']}; {len(captured.captured_queries)} queries, "
+                f"slowest {float(slowest['time']) * 1000:.1f} ms on the re-run"
+            )
+            prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+            with connection.cursor() as cursor:
+                cursor.execute(prefix + slowest["sql"])
+                for row in cursor.fetchall():
+                    line = row[0] if connection.vendor == "postgresql" else "  " * int(row[1] > 0) + str(row[-1])
+                    self.stdout.write(line if len(line) <= 160 else line[:157] + "...")
 
     def _table(self, results: list[dict[str, Any]]) -> None:
         header = (
