@@ -24,3 +24,13 @@ def test_the_benchmark_prints_a_table_and_a_json_last_line():
 def test_the_benchmark_refuses_to_wipe_a_database_not_named_for_benchmarks():
     with pytest.raises(CommandError, match="wipes"):
         call_command("bench_matching", mechanics="10", queries=1, stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_explain_prints_the_plan_of_the_slowest_requests_slowest_query():
+    out = StringIO()
+    call_command("bench_matching", mechanics="80", queries=6, naive_queries=1, yes=True, explain=2, stdout=out)
+    text = out.getvalue()
+    assert text.count("\n--- ") == 2 and "slowest" in text
+    # A plan names how the mechanics table is read, on either database.
+    assert "mechanics_mechanic" in text.split("\n--- ", 1)[1]
