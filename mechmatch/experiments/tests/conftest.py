@@ -15,3 +15,17 @@ def set_arms(experiment: Experiment, treatment: float, control: float) -> Experi
     experiment.treatment_percent, experiment.control_percent = treatment, control
     experiment.save()
     return experiment
+
+
+def policy_experiment(
+    name: str = "rating_heavy", *, treatment: float = 100, control: float = 0, **weights: float
+) -> Experiment:
+    """A scoring-policy experiment, active; by default everyone is in treatment and its
+    treatment weighs the rating hugely (so it reorders a ranking that distance decides)."""
+    return Experiment.objects.create(
+        name=name,
+        salt=f"{name}-salt",
+        treatment_percent=treatment,
+        control_percent=control,
+        treatment_policy=weights or {"rating_max": 1000.0},
+    )
