@@ -7,6 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from mechmatch.accounts.services import token_create
+from mechmatch.experiments.tests.conftest import customers_in_each_arm, near_and_well_rated, policy_experiment
 from mechmatch.testing import make_mechanic
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +115,16 @@ def test_directory_items_say_how_exact_their_distance_is_and_null_without_a_loca
     assert item["distancePrecision"] == "fsa"
     item = browse(sort="rating").json()["items"][0]
     assert item["distance"] is None and item["distancePrecision"] is None
+
+
+@pytest.mark.parametrize("within_km", [None, 60])
+def test_best_match_sorts_a_customer_with_their_policy_experiment_arm(within_km):
+    treated, control = customers_in_each_arm(policy_experiment("rating_heavy", treatment=50, control=50))
+    near_and_well_rated()
+    clients = {}
+    for arm, profile in (("treatment", treated), ("control", control)):
+        _, raw = token_create(user=profile.user, name="tests")
+        clients[arm] = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    best = {"sort": "best", "maxDistanceKm": within_km, **TORONTO}
+    assert names(browse(clients["treatment"], **best)) == ["Rafa Rated", "Nadia Near"]
+    assert names(browse(clients["control"], **best)) == ["Nadia Near", "Rafa Rated"]
