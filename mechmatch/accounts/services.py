@@ -100,8 +100,9 @@ OPERATOR_PERMISSIONS = {
     ),
     "customers": ("view_customerprofile", "view_vehicle", "view_favourite"),
     "funnel": ("view_funnelevent",),
-    # Operators set the rollout's arms (issue 11); exposures are history, read-only.
-    "experiments": ("view_experiment", "change_experiment", "view_exposure"),
+    # Operators set the rollout's arms (issue 11) and add experiments (those on ScoringPolicy
+    # weights); none is ever deleted, and exposures are history, read-only.
+    "experiments": ("view_experiment", "add_experiment", "change_experiment", "view_exposure"),
     # Sign-in locks (django-axes): deleting an attempt unlocks that email and address at once.
     "axes": ("view_accessattempt", "delete_accessattempt"),
     "notifications": ("view_notification", "view_waitingcontact"),

@@ -6,12 +6,12 @@ mechmatch/core/simulation."""
 from __future__ import annotations
 
 import math
-from dataclasses import fields
 
 import h3
 from django.conf import settings
 
 from mechmatch.core.ranking import ScoringPolicy
+from mechmatch.core.scoring_overrides import OverrideError, overrides_from_text
 from mechmatch.core.simulation import POLICIES, DispatchRules, SearchStep
 from mechmatch.core.simulation.engine import DRAIN_SECONDS
 from mechmatch.core.simulation.model import Shift, SimMechanic
@@ -51,23 +51,14 @@ def dispatch_rules(search: SearchPolicy = DEFAULT_SEARCH) -> DispatchRules:
 
 
 def policy_with_overrides(pairs: list[str]) -> ScoringPolicy:
-    """The deployment's scoring policy with `name=value` overrides, each converted to the
-    field's own type; an unknown name or a bad value raises ValueError naming it."""
+    """The deployment's scoring policy with `name=value` overrides, checked by the one rule
+    for overrides (core.scoring_overrides, shared with experiments' treatment arms); an
+    unknown name or a bad value raises ValueError naming it."""
     policy = scoring_policy()
-    known = {f.name for f in fields(ScoringPolicy)}
-    changes: dict[str, object] = {}
-    for pair in pairs:
-        name, sep, raw = pair.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise ValueError(f"--policy-override {pair!r}: write name=value")
-        if name not in known:
-            raise ValueError(f"--policy-override {name!r}: ScoringPolicy has no such weight")
-        current = getattr(policy, name)
-        try:
-            changes[name] = type(current)(raw.strip())
-        except ValueError as exc:
-            raise ValueError(f"--policy-override {name!r}: {raw!r} is not a {type(current).__name__}") from exc
+    try:
+        changes: dict[str, object] = dict(overrides_from_text(pairs))
+    except OverrideError as exc:
+        raise ValueError(f"--policy-override {exc.weight!r}: {exc.reason}") from exc
     if changes:
         changes.setdefault("name", f"{policy.name}+override")
     return policy.with_overrides(**changes)

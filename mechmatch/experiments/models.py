@@ -21,6 +21,14 @@ class Experiment(models.Model):
     treatment_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"), validators=_PERCENT)
     control_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"), validators=_PERCENT)
     active = models.BooleanField(default=True, help_text="Inactive: nobody is enrolled, whatever the shares.")
+    # A scoring-policy experiment: the treatment arm ranks with these weights, control (and
+    # everyone not enrolled) with the default policy. Empty: not a policy experiment.
+    treatment_policy = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='ScoringPolicy weights for the treatment arm, e.g. {"rating_max": 60}. '
+        "Control ranks with the default policy. Leave {} for an experiment that is not about weights.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -37,6 +45,13 @@ class Experiment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.treatment_percent}% / {self.control_percent}%)"
+
+    def clean(self) -> None:
+        # The rule lives in the service (shared with any other writer); the admin's forms
+        # reach it through full_clean().
+        from mechmatch.experiments.services import treatment_policy_clean
+
+        self.treatment_policy = treatment_policy_clean(experiment=self)
 
 
 class Exposure(models.Model):

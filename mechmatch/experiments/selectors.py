@@ -26,7 +26,8 @@ def experiment_arm(experiment: Experiment, customer_id: int) -> str | None:
     )
 
 
-def _customer_id(customer: Any) -> int | None:
+def customer_id_of(customer: Any) -> int | None:
+    """The user id of a User or an id; None for nobody or an anonymous visitor."""
     if customer is None or not getattr(customer, "is_authenticated", True):
         return None
     pk = getattr(customer, "pk", customer)
@@ -36,20 +37,34 @@ def _customer_id(customer: Any) -> int | None:
 def arm_of(experiment_name: str, customer: Any) -> str | None:
     """The customer's (a User or a user id) arm in the named experiment: "treatment",
     "control", or None when not enrolled, the experiment is inactive or does not exist."""
-    customer_id = _customer_id(customer)
+    customer_id = customer_id_of(customer)
     experiment = Experiment.objects.filter(name=experiment_name).first()
     if customer_id is None or experiment is None:
         return None
     return experiment_arm(experiment, customer_id)
 
 
+def experiment_names() -> list[str]:
+    return list(Experiment.objects.order_by("name").values_list("name", flat=True))
+
+
 def active_experiments() -> list[Experiment]:
     return list(Experiment.objects.filter(active=True))
 
 
+def is_policy_experiment(experiment: Experiment) -> bool:
+    """Whether the experiment's treatment arm ranks with its own scoring-policy weights."""
+    return bool(experiment.treatment_policy)
+
+
+def policy_experiments() -> list[Experiment]:
+    """The active scoring-policy experiments, by name: the order their overrides apply in."""
+    return [e for e in Experiment.objects.filter(active=True).order_by("name") if is_policy_experiment(e)]
+
+
 def arms_of(customer: Any, experiments: list[Experiment] | None = None) -> dict[str, str]:
     """{experiment name: arm} of every active experiment the customer is enrolled in."""
-    customer_id = _customer_id(customer)
+    customer_id = customer_id_of(customer)
     if customer_id is None:
         return {}
     pool = active_experiments() if experiments is None else experiments

@@ -23,8 +23,9 @@ def interval(value: Interval, fmt: Callable[[float | None], str]) -> str:
     return f"{fmt(value.estimate)} ({fmt(value.low)} – {fmt(value.high)})"
 
 
-def experiment_sections(period: Period) -> list[Section]:
-    experiments = experiments_kpis(period)
+def experiment_sections(period: Period, *, experiment_name: str | None = None) -> list[Section]:
+    """Every active experiment, or only the one named (active or not)."""
+    experiments = experiments_kpis(period, experiment_name=experiment_name)
     if not experiments:
         return []
     tables: list[Table] = []
@@ -35,9 +36,13 @@ def experiment_sections(period: Period) -> list[Section]:
     )
     arm_labels = {"treatment": _("Treatment"), "control": _("Control")}
     for experiment in experiments:
+        title = _("Experiment %(name)s, per arm") % {"name": experiment.name}
+        if experiment.treatment_policy:
+            weights = ", ".join(f"{k} = {number_format(v)}" for k, v in sorted(experiment.treatment_policy.items()))
+            title = _("%(title)s (treatment ranks with %(weights)s)") % {"title": title, "weights": weights}
         table = Table(
             f"arms-{experiment.name}",
-            _("Experiment %(name)s, per arm") % {"name": experiment.name},
+            title,
             [
                 _("Arm"),
                 _("Customers exposed"),

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mechmatch.experiments.selectors import experiment_names
 from mechmatch.funnel.kpis.base import Period
 
 MAX_DAYS = 366
@@ -24,6 +26,16 @@ class PeriodForm(forms.Form):
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Which experiment's arms to show: every active one by default, or any one by name (a
+    # stopped experiment's results stay readable).
+    experiment = forms.ChoiceField(label=_("Experiment"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("All active experiments")), *((name, name) for name in experiment_names())]
+        experiment = self.fields["experiment"]
+        assert isinstance(experiment, forms.ChoiceField)
+        experiment.choices = choices
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -52,6 +64,8 @@ class PeriodForm(forms.Form):
         )
 
 
-def period_form(data: dict[str, str]) -> PeriodForm:
-    """The form bound to the query string; the last 7 days when nothing was chosen."""
-    return PeriodForm(data if any(data.get(k) for k in ("preset", "start", "end")) else {"preset": "7"})
+def period_form(data: Any) -> PeriodForm:
+    """The form bound to the query string; the last 7 days when no period was chosen."""
+    if any(data.get(k) for k in ("preset", "start", "end")):
+        return PeriodForm(data)
+    return PeriodForm({"preset": "7", "experiment": data.get("experiment", "")})

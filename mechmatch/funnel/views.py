@@ -15,7 +15,6 @@ from mechmatch.core.spreadsheet import formula_safe
 from mechmatch.funnel.dashboard import Section, Table, dashboard_sections, dashboard_table
 from mechmatch.funnel.dashboard_arms import experiment_sections
 from mechmatch.funnel.forms import PeriodForm, period_form
-from mechmatch.funnel.kpis.base import Period
 from mechmatch.funnel.services import page_load_record
 
 
@@ -26,8 +25,10 @@ def _operator_only(request: HttpRequest) -> None:
         raise Http404
 
 
-def _sections(period: Period) -> list[Section]:
-    return [*dashboard_sections(period), *experiment_sections(period)]
+def _sections(form: PeriodForm) -> list[Section]:
+    period = form.period()
+    experiment = form.cleaned_data.get("experiment") or None
+    return [*dashboard_sections(period), *experiment_sections(period, experiment_name=experiment)]
 
 
 @require_GET
@@ -44,7 +45,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
             "form": form,
             "period": period,
             "previous": period.previous(),
-            "sections": _sections(period),
+            "sections": _sections(form),
             "query": request.GET.urlencode(),
         },
     )
@@ -70,7 +71,7 @@ def kpis_csv(request: HttpRequest) -> StreamingHttpResponse:
     form: PeriodForm = period_form(request.GET)
     if not form.is_valid():
         raise Http404(_("Choose a valid period."))
-    table = dashboard_table(_sections(form.period()), slug)
+    table = dashboard_table(_sections(form), slug)
     if table is None:
         raise Http404
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]

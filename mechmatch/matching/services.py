@@ -2,6 +2,8 @@
 
 All three share one pipeline (locate the customer -> spatial candidates -> core.ranking), so
 what a customer previews is what dispatch routes and what the directory calls "best".
+Each ranks a customer with their own policy (experiments.policies: the default, or a policy
+experiment's treatment weights) unless the caller passes one.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from mechmatch.core.taxonomy import SERVICE_SLUGS, label
 from mechmatch.core.text import fold
 from mechmatch.customers.models import CustomerProfile
 from mechmatch.customers.selectors import favourite_mechanic_ids
+from mechmatch.experiments.policies import scoring_policy_applied
 from mechmatch.funnel.services import event_record
 from mechmatch.geography.services import location_clean
 from mechmatch.matching.selectors import (
@@ -47,7 +50,6 @@ from mechmatch.matching.selectors import (
     mechanic_candidates_by_ids,
     mechanic_candidates_near,
     mechanic_display_rows,
-    scoring_policy,
 )
 from mechmatch.mechanics.selectors import mechanic_eligible_qs
 from mechmatch.monitoring.metrics import PREVIEW_SECONDS
@@ -298,7 +300,7 @@ def match_preview(
     The `preview_shown` event carries the server's compute time (`compute_ms`) for the
     dashboard's response-time figure."""
     started = time.perf_counter()
-    policy = policy or scoring_policy()
+    policy = policy or scoring_policy_applied(customer_user)
     result = _preview(query, customer_user, policy)
     PREVIEW_SECONDS.observe(time.perf_counter() - started)  # a refused query is not a preview
     if customer_user is not None:
@@ -346,7 +348,7 @@ def match_for_request(
 ) -> list[ScoredMatch]:
     """Ranked mechanics for dispatch, by the same pipeline as the preview, explained (reasons
     and their keys). Raises ValidationError like the preview."""
-    policy = policy or scoring_policy()
+    policy = policy or scoring_policy_applied(customer_user)
     # A request stored without a type is a general one (the preview insists on a valid type).
     query = replace(query, request_type=query.request_type or RequestType.GENERAL)
     criteria, _, _, ranked = _ranked(query, customer_user, policy)
@@ -407,7 +409,7 @@ def mechanic_directory_list(
 ) -> DirectoryPage:
     """Browse & select. Distance-bounded or distance-sorted listings read only the H3 cells
     around the customer; rating and experience listings are plain indexed ORDER BY + LIMIT."""
-    policy = policy or scoring_policy()
+    policy = policy or scoring_policy_applied(customer_user)
     if sort not in DIRECTORY_SORTS:
         raise ValidationError({"sort": f"Choose one of {', '.join(DIRECTORY_SORTS)}."})
     if page < 1:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from mechmatch.experiments.models import Exposure
+from mechmatch.experiments.models import Experiment, Exposure
 from mechmatch.experiments.services import exposure_record
 from mechmatch.experiments.tests.conftest import set_arms
 
@@ -51,3 +51,43 @@ def test_a_customer_cannot_reach_the_experiments_admin(customer, preview_experim
     client = Client()
     client.force_login(customer.user)
     assert client.get("/admin/experiments/experiment/").status_code == 302
+
+
+def add_experiment(operator_client, treatment_policy: str):
+    return operator_client.post(
+        "/admin/experiments/experiment/add/",
+        {
+            "name": "rating_heavy",
+            "salt": "pepper",
+            "treatment_percent": "10",
+            "control_percent": "10",
+            "active": "on",
+            "treatment_policy": treatment_policy,
+        },
+    )
+
+
+def test_an_operator_starts_a_scoring_policy_experiment_with_its_treatment_weights(operator_client):
+    response = add_experiment(operator_client, '{"rating_max": 60, "favourite": 12}')
+    assert response.status_code == 302, response.content.decode()[:2000]
+    experiment = Experiment.objects.get(name="rating_heavy")
+    assert experiment.treatment_policy == {"favourite": 12.0, "rating_max": 60.0}
+    listing = operator_client.get("/admin/experiments/experiment/").content.decode()
+    assert "favourite=12.0, rating_max=60.0" in listing
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ('{"ratng_max": 60}', "ratng_max: ScoringPolicy has no such weight"),
+        ('{"rating_max": 100000}', "rating_max: 100000 is outside 0..1000"),
+        ('{"rating_max": "high"}', "rating_max: &#x27;high&#x27; is not a number"),
+    ],
+)
+def test_a_bad_treatment_weight_is_shown_against_the_field_naming_the_weight(operator_client, weights, message):
+    response = add_experiment(operator_client, weights)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'id="id_treatment_policy_error"' in html or "field-treatment_policy" in html
+    assert not Experiment.objects.filter(name="rating_heavy").exists()

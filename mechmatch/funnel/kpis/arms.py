@@ -4,7 +4,7 @@ confidence intervals: Wilson for rates, a seeded bootstrap for P50/P90."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
@@ -45,6 +45,7 @@ class ExperimentKpis:
     control_percent: float
     arms: list[ArmKpis]
     srm: SrmResult | None  # None until both arms have a share
+    treatment_policy: dict[str, float] = field(default_factory=dict)  # {} unless a policy experiment
 
 
 def arm_filter(experiment_name: str, arm: str) -> Q:
@@ -80,9 +81,14 @@ def _arm_kpis(period: Period, experiment: Experiment, arm: str, exposed: int) ->
     )
 
 
-def experiments_kpis(period: Period) -> list[ExperimentKpis]:
+def experiments_kpis(period: Period, *, experiment_name: str | None = None) -> list[ExperimentKpis]:
+    """Per-arm KPIs of every active experiment (a flow or a scoring-policy one alike: the
+    arms are read from the funnel events and exposures, whatever the experiment changes),
+    or of the one named, active or not."""
+    experiments = Experiment.objects.order_by("name")
+    experiments = experiments.filter(name=experiment_name) if experiment_name else experiments.filter(active=True)
     result = []
-    for experiment in Experiment.objects.filter(active=True).order_by("name"):
+    for experiment in experiments:
         exposed = dict(
             Exposure.objects.filter(experiment=experiment, first_exposed_at__lt=period.end)
             .values_list("arm")
@@ -100,6 +106,7 @@ def experiments_kpis(period: Period) -> list[ExperimentKpis]:
                 control_percent=shares[1],
                 arms=[_arm_kpis(period, experiment, arm, exposed.get(arm, 0)) for arm in ARMS],
                 srm=srm,
+                treatment_policy=dict(experiment.treatment_policy or {}),
             )
         )
     return result

@@ -80,3 +80,30 @@ def test_exposures_after_the_period_are_not_counted_in_it(experiment):
 def test_an_experiment_not_enrolling_anyone_has_no_ratio_check(experiment):
     Experiment.objects.filter(pk=experiment.pk).update(treatment_percent=0, control_percent=0)
     assert experiments_kpis(PERIOD)[0].srm is None
+
+
+def test_a_scoring_policy_experiment_gets_its_per_arm_kpis_alongside_the_others(experiment):
+    weights = Experiment.objects.create(
+        name="rating_heavy", salt="p", treatment_percent=10, control_percent=10, treatment_policy={"rating_max": 60.0}
+    )
+    treated, controls = enrol(weights, "treatment", 2), enrol(weights, "control", 2)
+    for user in treated:
+        make_event_at(Name.TOP_MATCH_ACCEPTED, INSIDE, user=user, arms={"rating_heavy": "treatment"})
+    for user, name in zip(controls, [Name.TOP_MATCH_ACCEPTED, Name.MECHANIC_CHOSEN], strict=True):
+        make_event_at(name, INSIDE, user=user, arms={"rating_heavy": "control"})
+
+    policy, rollout = experiments_kpis(PERIOD)  # by name
+    treatment, control = policy.arms
+
+    assert (rollout.name, rollout.treatment_policy) == ("rollout", {})
+    assert (policy.name, policy.treatment_policy) == ("rating_heavy", {"rating_max": 60.0})
+    assert (treatment.exposed, control.exposed) == (2, 2)
+    assert treatment.top_match == wilson_interval(2, 2) and control.top_match == wilson_interval(1, 2)
+    assert policy.srm == sample_ratio_mismatch([2, 2], [10, 10])
+
+
+def test_one_experiment_is_chosen_by_name_even_once_stopped(experiment):
+    Experiment.objects.create(name="rating_heavy", salt="p", active=False, treatment_policy={"rating_max": 60.0})
+    assert [k.name for k in experiments_kpis(PERIOD)] == ["rollout"]
+    assert [k.name for k in experiments_kpis(PERIOD, experiment_name="rating_heavy")] == ["rating_heavy"]
+    assert experiments_kpis(PERIOD, experiment_name="no_such_experiment") == []

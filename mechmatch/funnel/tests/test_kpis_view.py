@@ -75,3 +75,27 @@ def test_chosen_dates_are_both_included(operator, customer):
     response = signed_in(operator).get("/operators/kpis/", {"start": "2026-11-01", "end": "2026-11-07"})
     rows = {row[0]: row for row in response.context["sections"][0].tables[0].rows}
     assert rows["Choices made"][1] == "1"
+
+
+def test_an_operator_chooses_which_experiments_arms_to_see(operator):
+    Experiment.objects.create(
+        name="rating_heavy", salt="p", treatment_percent=10, control_percent=10, treatment_policy={"rating_max": 60}
+    )
+    client = signed_in(operator)
+    every = client.get("/operators/kpis/", {"preset": "7"}).content.decode()
+    assert 'data-testid="table-arms-rating_heavy"' in every and 'data-testid="table-arms-preview_and_choose"' in every
+    assert "treatment ranks with rating_max = 60" in every
+    assert '<option value="rating_heavy">rating_heavy</option>' in every
+
+    chosen = client.get("/operators/kpis/", {"experiment": "rating_heavy"})
+    html = chosen.content.decode()
+    assert chosen.status_code == 200
+    assert 'data-testid="table-arms-rating_heavy"' in html and "table-arms-preview_and_choose" not in html
+    query = {"preset": "7", "experiment": "rating_heavy", "table": "arms-rating_heavy"}
+    csv = client.get("/operators/kpis/export.csv", query)
+    assert csv.status_code == 200 and b"Treatment" in b"".join(csv.streaming_content)
+
+
+def test_an_unknown_experiment_is_a_400_that_names_the_field(operator):
+    response = signed_in(operator).get("/operators/kpis/", {"preset": "7", "experiment": "nope"})
+    assert response.status_code == 400 and "experiment" in response.context["form"].errors

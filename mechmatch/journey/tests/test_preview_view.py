@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from mechmatch.experiments.tests.conftest import customers_in_each_arm, near_and_well_rated, policy_experiment
 from mechmatch.funnel.models import FunnelEvent
 from mechmatch.journey.models import Intake
+from mechmatch.journey.selectors import preview_for_intake
 from mechmatch.journey.services import intake_current
 from mechmatch.journey.tests.conftest import ready_intake
 from mechmatch.testing import make_mechanic
@@ -159,3 +162,16 @@ def test_nobody_available_offers_to_book_a_time_for_later(customer_client, custo
     intake = ready_intake(customer)
     page = customer_client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
     assert reverse("scheduling:intake_slots", args=[intake.pk]) in page
+
+
+def test_the_preview_page_ranks_a_customer_with_their_policy_experiment_arm():
+    treated, control = customers_in_each_arm(policy_experiment("rating_heavy", treatment=50, control=50))
+    nadia, rafa = near_and_well_rated()
+    for profile, first in ((treated, rafa), (control, nadia)):
+        intake = ready_intake(profile)
+        top = preview_for_intake(intake=intake).top
+        assert top is not None and top.id == first.pk
+        client = Client()
+        client.force_login(profile.user)
+        page = client.get(reverse("journey:preview", args=[intake.pk])).content.decode()
+        assert f"Continue with {first.display_name.split()[0]}" in page

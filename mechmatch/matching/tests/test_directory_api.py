@@ -7,6 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from mechmatch.accounts.services import token_create
+from mechmatch.experiments.tests.conftest import customers_in_each_arm, near_and_well_rated, policy_experiment
 from mechmatch.mechanics.selectors import mechanic_eligible_qs
 from mechmatch.testing import make_mechanic
 
@@ -153,3 +155,16 @@ def test_nationwide_sorts_can_walk_their_partial_index(order, index):
             cursor.execute("SET LOCAL enable_seqscan = off")
         plan = mechanic_eligible_qs().order_by(*order).values_list("id")[:20].explain()
     assert index in plan
+
+
+@pytest.mark.parametrize("within_km", [None, 60])
+def test_best_match_sorts_a_customer_with_their_policy_experiment_arm(within_km):
+    treated, control = customers_in_each_arm(policy_experiment("rating_heavy", treatment=50, control=50))
+    near_and_well_rated()
+    clients = {}
+    for arm, profile in (("treatment", treated), ("control", control)):
+        _, raw = token_create(user=profile.user, name="tests")
+        clients[arm] = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    best = {"sort": "best", "maxDistanceKm": within_km, **TORONTO}
+    assert names(browse(clients["treatment"], **best)) == ["Rafa Rated", "Nadia Near"]
+    assert names(browse(clients["control"], **best)) == ["Nadia Near", "Rafa Rated"]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from mechmatch.core.ranking import ScoringPolicy
+from mechmatch.experiments.tests.conftest import customers_in_each_arm, near_and_well_rated, policy_experiment
 from mechmatch.matching.services import MatchQuery, match_for_request
 from mechmatch.testing import make_mechanic
 
@@ -69,3 +70,10 @@ def test_who_counts_as_new_follows_the_settings(settings):
     assert not match_for_request(REQUEST)[0].is_new
     settings.NEW_MECHANIC_SESSIONS, settings.NEW_MECHANIC_DAYS = 5, 0
     assert not match_for_request(REQUEST)[0].is_new
+
+
+def test_dispatch_ranks_a_customer_with_their_policy_experiment_arm():
+    treated, control = customers_in_each_arm(policy_experiment("rating_heavy", treatment=50, control=50))
+    nadia, rafa = near_and_well_rated()
+    assert [m.mechanic_id for m in match_for_request(REQUEST, customer_user=treated.user)] == [rafa.pk, nadia.pk]
+    assert [m.mechanic_id for m in match_for_request(REQUEST, customer_user=control.user)] == [nadia.pk, rafa.pk]

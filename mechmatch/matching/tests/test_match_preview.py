@@ -8,6 +8,9 @@ import pytest
 
 from mechmatch.core.geo import distance_km, geocode
 from mechmatch.core.ranking import km_shown
+from mechmatch.experiments.models import Experiment, Exposure
+from mechmatch.experiments.tests.conftest import customers_in_each_arm, near_and_well_rated, policy_experiment
+from mechmatch.funnel.models import FunnelEvent
 from mechmatch.matching.selectors import scoring_policy
 from mechmatch.matching.services import MatchQuery, match_preview
 from mechmatch.testing import make_mechanic
@@ -51,3 +54,45 @@ def test_a_specialist_just_past_the_radius_is_said_to_be_further_than_it():
     result = match_preview(bmw_query(), policy=replace(scoring_policy(), local_radius_km=float(radius)))
     assert result.fallback.scenario == "specialist_far"
     assert f"No BMW specialist within {radius} km. The nearest is {radius + 1} km away" in result.fallback.message
+
+
+TORONTO_BRAKES = MatchQuery(concern="My brakes squeal", country="CA", postal_code=DOWNTOWN)
+
+
+def test_a_treatment_customer_of_a_policy_experiment_is_ranked_with_its_weights_and_control_is_not():
+    nadia, rafa = near_and_well_rated()
+    treated, control = customers_in_each_arm(policy_experiment("rating_heavy", treatment=50, control=50))
+    order = [m.mechanic_id for m in match_preview(TORONTO_BRAKES, customer_user=treated.user).matches]
+    assert order == [rafa.pk, nadia.pk]
+    order = [m.mechanic_id for m in match_preview(TORONTO_BRAKES, customer_user=control.user).matches]
+    assert order == [nadia.pk, rafa.pk]
+    # Nobody signed in is in no experiment: the default policy.
+    assert [m.mechanic_id for m in match_preview(TORONTO_BRAKES).matches] == [nadia.pk, rafa.pk]
+
+
+def test_the_preview_event_carries_the_policy_name_and_the_arm_and_the_exposure_is_recorded_once():
+    near_and_well_rated()
+    treated, control = customers_in_each_arm(policy_experiment("rating_heavy", treatment=50, control=50))
+    for _ in range(2):
+        match_preview(TORONTO_BRAKES, customer_user=treated.user)
+        match_preview(TORONTO_BRAKES, customer_user=control.user)
+    events = FunnelEvent.objects.filter(name="preview_shown")
+    treated_event = events.filter(user=treated.user)[0]
+    control_event = events.filter(user=control.user)[0]
+    assert treated_event.properties["policy"] == "rating_heavy:treatment"
+    assert treated_event.arms["rating_heavy"] == "treatment"
+    assert control_event.properties["policy"] == scoring_policy().name
+    assert control_event.arms["rating_heavy"] == "control"
+    exposures = Exposure.objects.filter(experiment__name="rating_heavy")
+    assert sorted(exposures.values_list("customer_id", "arm")) == sorted(
+        [(treated.user.pk, "treatment"), (control.user.pk, "control")]
+    )
+
+
+def test_an_inactive_policy_experiment_leaves_the_ranking_as_it_was(customer):
+    nadia, rafa = near_and_well_rated()
+    policy_experiment("rating_heavy")
+    Experiment.objects.filter(name="rating_heavy").update(active=False)
+    result = match_preview(TORONTO_BRAKES, customer_user=customer.user)
+    assert [m.mechanic_id for m in result.matches] == [nadia.pk, rafa.pk]
+    assert not Exposure.objects.exists()

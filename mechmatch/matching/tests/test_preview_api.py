@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
 
+from mechmatch.accounts.services import token_create
 from mechmatch.customers.models import Favourite
+from mechmatch.experiments.models import Exposure
+from mechmatch.experiments.tests.conftest import customers_in_each_arm, near_and_well_rated, policy_experiment
 from mechmatch.funnel.models import FunnelEvent
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.testing import make_mechanic
@@ -283,3 +287,17 @@ def test_a_remote_customer_is_told_all_are_busy_only_when_nobody_anywhere_is_ava
     make_mechanic(postal_code="M5V 3L9", on_shift=False)
     data = preview(customerPostalCode="X0A 0H0").json()
     assert data["matches"] == []
+
+
+def test_the_api_ranks_a_customer_with_their_policy_experiment_arm_like_the_pages_do():
+    treated, control = customers_in_each_arm(policy_experiment("rating_heavy", treatment=50, control=50))
+    nadia, rafa = near_and_well_rated()
+    body: dict[str, Any] = {"concern": "My brakes squeal", "vehicle": None, "customerPostalCode": "M5V 2T6"}
+    treated_api, control_api = Client(), Client()
+    treated_api.force_login(treated.user)
+    _, raw = token_create(user=control.user, name="tests")
+    control_api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert ids(preview(treated_api, **body).json()["matches"]) == [rafa.pk, nadia.pk]
+    assert ids(preview(control_api, **body).json()["matches"]) == [nadia.pk, rafa.pk]
+    assert ids(preview(**body).json()["matches"]) == [nadia.pk, rafa.pk]
+    assert Exposure.objects.filter(experiment__name="rating_heavy").count() == 2
