@@ -29,7 +29,12 @@ _test_number = itertools.count(1)
 def _own_rate_limit_counters(settings):
     """Each test counts its requests afresh: rate-limit counters live in the cache, whose rows a
     transactional or live-server test would otherwise leave to the next one."""
-    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{next(_test_number)}"}}
+    number = next(_test_number)
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{number}"},
+        # Each test its own per-process store too, so no test sees another's cached showcase.
+        "local": {**settings.CACHES["local"], "LOCATION": f"test-{number}"},
+    }
 
 
 @pytest.fixture

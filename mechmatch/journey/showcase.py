@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import caches
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mechmatch.journey.selectors import MechanicCard, card_from_match
@@ -57,7 +60,15 @@ def sample_city(key: str | None) -> SampleCity:
 
 
 def mechanics_near(city: SampleCity, *, limit: int = SAMPLE_SIZE) -> list[MechanicCard]:
-    page = mechanic_directory_list(
-        country=city.country, city=city.city, region=city.region, sort="best", page_size=limit
-    )
-    return [card_from_match(match, page.display) for match in page.items]
+    """The best mechanics around the city, the same for every visitor: kept per process for
+    SHOWCASE_CACHE_SECONDS (ranking them was most of the home page's 17 ms of CPU, and the
+    home page is what a crowd loads most). Who is on shift may lag by that long."""
+    key = f"showcase:{city.key}:{limit}:{get_language() or 'en'}"
+    cards: list[MechanicCard] | None = caches["local"].get(key)
+    if cards is None:
+        page = mechanic_directory_list(
+            country=city.country, city=city.city, region=city.region, sort="best", page_size=limit
+        )
+        cards = [card_from_match(match, page.display) for match in page.items]
+        caches["local"].set(key, cards, settings.SHOWCASE_CACHE_SECONDS)
+    return cards

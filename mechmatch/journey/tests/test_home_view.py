@@ -117,3 +117,31 @@ def test_the_home_page_reads_in_french():
     assert "Forfaits et prix" in body
     assert "Mécaniciens près de Montréal (Québec)" in body
     assert "29,99\u00a0$" in body
+
+
+def test_the_sample_of_mechanics_is_kept_for_a_few_seconds_per_city_and_language(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mechmatch.testing import make_mechanic
+
+    settings.SHOWCASE_CACHE_SECONDS = 60
+    make_mechanic(display_name="Tori Downtown", postal_code="M5V 3L9")
+    with CaptureQueriesContext(connection) as first:
+        assert "Tori Downtown" in Client().get("/?city=toronto").content.decode()
+    make_mechanic(display_name="Late Arrival", postal_code="M5V 3L9")
+    with CaptureQueriesContext(connection) as second:
+        page = Client().get("/?city=toronto").content.decode()
+    assert "Tori Downtown" in page and "Late Arrival" not in page  # the kept sample
+    assert len(second.captured_queries) < len(first.captured_queries)
+    french = Client(HTTP_ACCEPT_LANGUAGE="fr-ca").get("/?city=toronto").content.decode()
+    assert "Late Arrival" in french  # another language is another sample
+
+
+def test_without_the_showcase_cache_every_visit_ranks_afresh(settings):
+    from mechmatch.testing import make_mechanic
+
+    settings.SHOWCASE_CACHE_SECONDS = 0
+    Client().get("/?city=toronto")
+    make_mechanic(display_name="Late Arrival", postal_code="M5V 3L9")
+    assert "Late Arrival" in Client().get("/?city=toronto").content.decode()
