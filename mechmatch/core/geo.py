@@ -19,6 +19,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mechmatch.core import ca_codes
@@ -107,6 +108,22 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def haversine_from_km(lat: float, lon: float) -> Callable[[float, float], float]:
+    """haversine_km(lat, lon, ., .) with the origin's trigonometry done once: a directory within
+    a radius measures thousands of mechanics from one customer (the same formula, ~2x faster)."""
+    p1, l1 = math.radians(lat), math.radians(lon)
+    cos_p1 = math.cos(p1)
+    sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
+    diameter = 2 * EARTH_RADIUS_KM
+
+    def km(lat2: float, lon2: float) -> float:
+        p2 = radians(lat2)
+        h = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin((radians(lon2) - l1) / 2) ** 2
+        return diameter * asin(min(1.0, sqrt(h)))
+
+    return km
 
 
 def distance_km(a: GeoPoint, b: GeoPoint) -> float:

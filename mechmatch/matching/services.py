@@ -16,13 +16,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext
 
 from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
 from mechmatch.core.concerns import ConcernAnalysis, analyse_concern
-from mechmatch.core.geo import haversine_km
+from mechmatch.core.geo import haversine_from_km
 from mechmatch.core.ranking import (
     MatchCriteria,
     RequestType,
@@ -526,11 +527,19 @@ def _directory_within(
     those truly inside, orders them, and loads full rows only for the page."""
     field_name, cells = cells_within_km(location.lat, location.lon, max_distance_km)
     qs = mechanic_eligible_qs().filter(filters, **{f"{field_name}__in": cells})
+    # Up to DIRECTORY_RADIUS_CAP lean rows: read through the cursor, without the ORM's per-value
+    # converters (a third of the cost at 5,000 rows); only numbers and a flag are read, and a
+    # 0/1 flag sorts as a boolean does.
+    sql, params = qs.values_list(*_LEAN_COLUMNS)[:DIRECTORY_RADIUS_CAP].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        lean = cursor.fetchall()
+    km_from = haversine_from_km(location.lat, location.lon)
     inside = []
-    for row in qs.values_list(*_LEAN_COLUMNS)[:DIRECTORY_RADIUS_CAP]:
+    for row in lean:
         if row[1] is None or row[2] is None:
             continue
-        km = haversine_km(location.lat, location.lon, row[1], row[2])
+        km = km_from(row[1], row[2])
         if km <= max_distance_km:
             inside.append((row, km))
     if sort == "distance":

@@ -309,3 +309,11 @@ def test_concurrent_first_use_builds_one_consistent_table() -> None:
         thread.join()
     assert not errors
     assert len(results) == 8 and len(set(results)) == 1
+
+
+def test_haversine_from_an_origin_agrees_with_haversine():
+    from mechmatch.core.geo import haversine_from_km, haversine_km
+
+    km_from_toronto = haversine_from_km(43.6426, -79.3871)
+    for lat, lon in [(43.6426, -79.3871), (45.5019, -73.5674), (49.2827, -123.1207), (-33.86, 151.21), (42.33, -83.05)]:
+        assert km_from_toronto(lat, lon) == pytest.approx(haversine_km(43.6426, -79.3871, lat, lon), abs=1e-9)
