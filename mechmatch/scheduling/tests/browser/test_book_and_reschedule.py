@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _day_label(moment) -> str:  # noqa: ANN001
-    return f"{moment:%A} {moment.day} {moment:%B}"  # Django's "l j F" in English
+    return f"{moment:%A}, {moment:%B} {moment.day}"  # WEEKDAY_DATE_FORMAT in English: "l, F j"
 
 
 def test_a_customer_books_tomorrow_both_see_it_and_the_customer_moves_it(new_context, shots):
