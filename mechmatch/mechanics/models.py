@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Workshop(models.Model):
@@ -28,7 +29,8 @@ class Mechanic(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class AccountStatus(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        # "Compte : actif" (masculine), unlike a session, "Active".
+        ACTIVE = "active", pgettext_lazy("account status", "Active")
         SUSPENDED = "suspended", _("Suspended")
 
     class SpecialistTier(models.TextChoices):
