@@ -52,7 +52,9 @@ def _clean_brands(raw: list[str]) -> list[str]:
     for item in raw or []:
         brand = normalize_brand(item)
         if brand is None:
-            raise ValidationError({"brand_specializations": f"Unknown vehicle brand: {str(item)[:40]!r}."})
+            raise ValidationError(
+                {"brand_specializations": _("Unknown vehicle brand: %(brand)r.") % {"brand": str(item)[:40]}}
+            )
         if brand not in brands:
             brands.append(brand)
     return brands
@@ -62,7 +64,9 @@ def _clean_services(raw: list[str]) -> list[str]:
     """Slugs from the taxonomy (core/taxonomy), deduplicated, in the order given."""
     unknown = [slug for slug in raw or [] if not is_valid_slug(slug)]
     if unknown:
-        raise ValidationError({"service_specialities": f"Unknown service: {str(unknown[0])[:40]!r}."})
+        raise ValidationError(
+            {"service_specialities": _("Unknown service: %(service)r.") % {"service": str(unknown[0])[:40]}}
+        )
     return list(dict.fromkeys(raw or []))
 
 

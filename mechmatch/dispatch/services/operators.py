@@ -73,7 +73,7 @@ def request_extend_by_operator(
     waiting for the customer's choice gets that long before it is matched automatically."""
     _require_operator(operator)
     if not 0 < seconds <= MAX_EXTEND_SECONDS:
-        raise ValidationError({"seconds": f"Extend by 1 to {MAX_EXTEND_SECONDS} seconds."})
+        raise ValidationError({"seconds": _("Extend by 1 to %(n)s seconds.") % {"n": MAX_EXTEND_SECONDS}})
     now = now or timezone.now()
     until = now + timedelta(seconds=seconds)
     with events.atomic_with_events():
