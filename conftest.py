@@ -6,8 +6,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from mechmatch.accounts.models import User
 from mechmatch.accounts.services import token_create
@@ -35,6 +37,15 @@ def _own_rate_limit_counters(settings):
         # Each test its own per-process store too, so no test sees another's cached showcase.
         "local": {**settings.CACHES["local"], "LOCATION": f"test-{number}"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: LocaleMiddleware leaves a request's language active in the
+    thread, so a French page in one test would otherwise translate the next test's messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -204,6 +204,8 @@ LANGUAGE_CODE = "en"
 # Each language named in its own tongue, untranslated, as a switcher should show them.
 LANGUAGES = [("en", "English"), ("fr-ca", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# fr-CA dates as Québec writes them ("19 h 07"), and the weekday forms both languages share.
+FORMAT_MODULE_PATH = ["mechmatch.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

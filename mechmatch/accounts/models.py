@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,9 +35,9 @@ class User(AbstractUser):
     operators are also `is_staff` so Django admin is their tool."""
 
     class Role(models.TextChoices):
-        CUSTOMER = "customer", "Customer"
-        MECHANIC = "mechanic", "Mechanic"
-        OPERATOR = "operator", "Operator"
+        CUSTOMER = "customer", _("Customer")
+        MECHANIC = "mechanic", _("Mechanic")
+        OPERATOR = "operator", _("Operator")
 
     # Email is the username: the column is dropped (the stubs type AbstractUser.username as str).
     username = None  # type: ignore[assignment]

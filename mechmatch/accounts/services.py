@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import ApiToken, User
 from mechmatch.accounts.selectors import tokens_live
@@ -24,7 +25,7 @@ def token_digest(raw: str) -> str:
 def user_create(*, email: str, password: str, role: str, first_name: str = "", last_name: str = "") -> User:
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": "An account with this email already exists."})
+        raise ValidationError({"email": _("An account with this email already exists.")})
     try:
         validate_password(password)
     except ValidationError as exc:
@@ -121,7 +122,7 @@ def operator_grant(*, user: User) -> User:
     power to lift a sign-in lock."""
     from django.contrib.auth.models import Group, Permission
 
-    group, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
+    group, _created = Group.objects.get_or_create(name=OPERATOR_GROUP)
     for app_label, codenames in OPERATOR_PERMISSIONS.items():
         group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
     user.role = User.Role.OPERATOR

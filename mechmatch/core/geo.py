@@ -22,6 +22,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from mechmatch.core import ca_codes
 from mechmatch.core.geo_tables import (
     GeocodeError,
@@ -175,12 +177,12 @@ def _us_timezones() -> dict[str, tuple[list[float], list[str], str]]:
 
     def build() -> dict[str, tuple[list[float], list[str], str]]:
         by_state: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        for _, row in get_table("us-postal").items():
+        for _key, row in get_table("us-postal").items():
             by_state[row[3]].append((row[1], row[4]))
         table = {}
         for state, pairs in by_state.items():
             pairs.sort()
-            tzs = [tz for _, tz in pairs]
+            tzs = [tz for _name, tz in pairs]
             table[state] = ([lon for lon, _ in pairs], tzs, Counter(tzs).most_common(1)[0][0])
         return table
 
@@ -216,7 +218,7 @@ def geocode_postal_code(code: str, country: str) -> GeoPoint:
     if country == "CA":
         row = get_table("ca-postal").get(normalized[:3])
         if row is None:
-            raise GeocodeError(f"No location is known for the Canadian postal code {normalized}.")
+            raise GeocodeError(_("No location is known for the Canadian postal code %(code)s.") % {"code": normalized})
         own = None if is_fsa_only(normalized) else ca_codes.lookup(normalized)
         if own is not None:
             lat, lon, place, region = own
@@ -226,7 +228,7 @@ def geocode_postal_code(code: str, country: str) -> GeoPoint:
         return GeoPoint(lat, lon, "CA", region, place, "fsa", normalized, _ca_timezone(region, lon))
     row = get_table("us-postal").get(normalized[:5])
     if row is None:
-        raise GeocodeError(f"No location is known for the US ZIP code {normalized}.")
+        raise GeocodeError(_("No location is known for the US ZIP code %(code)s.") % {"code": normalized})
     lat, lon, city, state, tz = row[0], row[1], row[2], row[3], row[4]
     return GeoPoint(lat, lon, "US", state, f"{city}, {state}", "zip", normalized, tz)
 
@@ -235,10 +237,10 @@ def geocode_city(city: str, region: str | None, country: str) -> GeoPoint:
     """City centroid (precision 'city'). Without a region, the best-populated city of that name wins."""
     country = normalize_country(country)
     if not isinstance(city, str) or len(city) > 100:
-        raise GeocodeError("A city name must be text of at most 100 characters.")
+        raise GeocodeError(_("A city name must be text of at most 100 characters."))
     name = city_key(city)
     if not name:
-        raise GeocodeError("Enter a city name.")
+        raise GeocodeError(_("Enter a city name."))
     wanted = normalize_region(region, country) if region else None
 
     cities = get_table(f"{country.lower()}-cities")
@@ -250,16 +252,18 @@ def geocode_city(city: str, region: str | None, country: str) -> GeoPoint:
         candidates = [(r, cities[f"{name}|{r}"]) for r in regions if f"{name}|{r}" in cities]
         found = max(candidates, key=lambda c: c[1][3]) if candidates else None
     if found is not None:
-        found_region, (lat, lon, display, _) = found
+        found_region, (lat, lon, display, _population) = found
         return _city_point(lat, lon, country, found_region, display)
 
     matches = [m for m in geonames_cities().get((country, name), []) if wanted in (None, m[0]) and m[0]]
     if matches:
-        found_region, lat, lon, _, display = max(matches, key=lambda m: m[3])
+        found_region, lat, lon, _score, display = max(matches, key=lambda m: m[3])
         return _city_point(lat, lon, country, found_region, display)
     where = f", {wanted}" if wanted else ""
-    shown = city.strip() if re.fullmatch(r"[\w .'’-]{1,60}", city.strip()) else "that city"
-    raise GeocodeError(f"No location is known for {shown}{where} ({country}).")
+    shown = city.strip() if re.fullmatch(r"[\w .'’-]{1,60}", city.strip()) else _("that city")
+    raise GeocodeError(
+        _("No location is known for %(city)s (%(country)s).") % {"city": f"{shown}{where}", "country": country}
+    )
 
 
 def _city_point(lat: float, lon: float, country: str, region: str, display: str) -> GeoPoint:
@@ -279,7 +283,7 @@ def geocode(
                 raise
     if city:
         return geocode_city(city, region, country)
-    raise GeocodeError("Enter a postal code or a city.")
+    raise GeocodeError(_("Enter a postal code or a city."))
 
 
 # --------------------------------------------------------------------------- demo seeding
@@ -296,7 +300,7 @@ def _build_areas(country: str) -> tuple[PostalArea, ...]:
     if country == "CA":
         # Each FSA is represented by its real code nearest the centroid, placed where that code is.
         areas = []
-        for _, (*_centroid, ldus, sample) in sorted(get_table("ca-postal").items()):
+        for _key, (*_centroid, ldus, sample) in sorted(get_table("ca-postal").items()):
             point = geocode_postal_code(sample, "CA")
             areas.append(
                 PostalArea(sample, point.lat, point.lon, point.place, point.region, float(ldus), point.precision)
@@ -305,7 +309,7 @@ def _build_areas(country: str) -> tuple[PostalArea, ...]:
     residential = {zip5: row for zip5, row in get_table("us-postal").items() if row[5] and row[3] in US_STATES}
     zips_per_city = Counter((city_key(row[2]), row[3]) for row in residential.values())
     population: dict[tuple[str, str], int] = {}
-    for (_, name), matches in geonames_cities().items():
+    for (_country, name), matches in geonames_cities().items():
         for region, _lat, _lon, pop, _display in matches:
             if (name, region) in zips_per_city:
                 population[(name, region)] = max(pop, population.get((name, region), 0))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
@@ -39,14 +40,17 @@ class ReencodedImage:
 
 def reencode(raw: bytes, *, max_side: int) -> ReencodedImage:
     """Raises ImageRejected with a sentence a person can act on."""
-    not_an_image = ImageRejected("Only JPEG, PNG or WebP images can be uploaded.")
+    not_an_image = ImageRejected(_("Only JPEG, PNG or WebP images can be uploaded."))
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             if probe.format not in ACCEPTED_FORMATS:
                 raise not_an_image
             width, height = probe.size
             if width > MAX_INPUT_SIDE or height > MAX_INPUT_SIDE or width * height > MAX_INPUT_PIXELS:
-                raise ImageRejected(f"That image is {width}×{height} pixels, which is too large to process.")
+                raise ImageRejected(
+                    _("That image is %(width)s×%(height)s pixels, which is too large to process.")
+                    % {"width": width, "height": height}
+                )
             probe.verify()
         # verify() leaves the image unusable; decode afresh. Only decoded pixels are kept.
         with Image.open(io.BytesIO(raw)) as opened:
@@ -74,8 +78,11 @@ def _decode_bounded(image: ImageFile.ImageFile, *, max_side: int) -> Image.Image
     width, height = image.size
     if width * height > MAX_DECODED_PIXELS:
         raise ImageRejected(
-            f"That image is {width}×{height} pixels: a PNG or WebP image may have at most "
-            f"{MAX_DECODED_SIDE}×{MAX_DECODED_SIDE}. Save it smaller or as a JPEG."
+            _(
+                "That image is %(width)s×%(height)s pixels: a PNG or WebP image may have at most "
+                "%(side)s×%(side)s. Save it smaller or as a JPEG."
+            )
+            % {"width": width, "height": height, "side": MAX_DECODED_SIDE}
         )
     image.load()
     return image

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 __all__ = [
     "MAX_INPUT_LENGTH",
     "PROVINCES",
@@ -110,8 +113,8 @@ _US_SHAPE = re.compile(r"([0-9]{5})(?:[\s-]*([0-9]{4}))?")
 # echoed back in messages so hostile input is never reflected.
 _PLAIN = re.compile(r"[A-Za-z0-9 -]*")
 
-_CA_HINT = "use the form A1A 1A1"
-_US_HINT = "use the form 12345 or 12345-6789"
+_CA_HINT = gettext_lazy("use the form A1A 1A1")
+_US_HINT = gettext_lazy("use the form 12345 or 12345-6789")
 
 
 class PostalCodeError(ValueError):
@@ -130,7 +133,7 @@ def _shown(raw: str) -> str:
     value = raw.strip()
     if len(value) <= MAX_INPUT_LENGTH and _PLAIN.fullmatch(value):
         return f"'{value}'"
-    return "That value"
+    return _("That value")
 
 
 def normalize_country(raw: str) -> str:
@@ -138,10 +141,13 @@ def normalize_country(raw: str) -> str:
     if raw == "CA" or raw == "US":  # the hot path: callers usually pass already-normal codes
         return raw
     if not isinstance(raw, str) or len(raw) > 40:
-        raise ValueError("Country must be Canada (CA) or the United States (US).")
+        raise ValueError(_("Country must be Canada (CA) or the United States (US)."))
     country = _COUNTRIES.get(fold_name(raw))
     if country is None:
-        raise ValueError(f"{_shown(raw)} is not a supported country; use Canada (CA) or the United States (US).")
+        raise ValueError(
+            _("%(country)s is not a supported country; use Canada (CA) or the United States (US).")
+            % {"country": _shown(raw)}
+        )
     return country
 
 
@@ -149,12 +155,12 @@ def normalize_postal_code(raw: str, country: str) -> str:
     """Canonical form: 'A1A 1A1' (or the FSA alone, 'A1A') for Canada, '12345' or '12345-6789' for the US."""
     country = normalize_country(country)
     if not isinstance(raw, str):
-        raise PostalCodeError("A postal code must be text.")
+        raise PostalCodeError(_("A postal code must be text."))
     if len(raw) > MAX_INPUT_LENGTH:
-        raise PostalCodeError(f"That postal code is too long (over {MAX_INPUT_LENGTH} characters).")
+        raise PostalCodeError(_("That postal code is too long (over %(n)s characters).") % {"n": MAX_INPUT_LENGTH})
     value = raw.strip().upper()
     if not value:
-        raise PostalCodeError("Enter a postal code." if country == "CA" else "Enter a ZIP code.")
+        raise PostalCodeError(_("Enter a postal code.") if country == "CA" else _("Enter a ZIP code."))
     return _normalize_ca(raw, value) if country == "CA" else _normalize_us(raw, value)
 
 
@@ -163,19 +169,24 @@ def _normalize_ca(raw: str, value: str) -> str:
     if match is None:
         if _US_SHAPE.fullmatch(value):
             raise PostalCodeError(
-                f"{_shown(raw)} is not a Canadian postal code; {_CA_HINT} (that looks like a US ZIP code)."
+                _("%(code)s is not a Canadian postal code; %(hint)s (that looks like a US ZIP code).")
+                % {"code": _shown(raw), "hint": _CA_HINT}
             )
-        raise PostalCodeError(f"{_shown(raw)} is not a Canadian postal code; {_CA_HINT}.")
+        raise PostalCodeError(
+            _("%(code)s is not a Canadian postal code; %(hint)s.") % {"code": _shown(raw), "hint": _CA_HINT}
+        )
     area, unit = match.groups()
     code = f"{area} {unit}" if unit else area
     if code[0] not in _CA_FIRST:
         raise PostalCodeError(
-            f"{_shown(raw)} is not a Canadian postal code: no postal code starts with the letter {code[0]}."
+            _("%(code)s is not a Canadian postal code: no postal code starts with the letter %(letter)s.")
+            % {"code": _shown(raw), "letter": code[0]}
         )
     for letter in code[2::3]:  # the letters at positions 2 and 5 (just 2 for an FSA)
         if letter not in _CA_OTHER:
             raise PostalCodeError(
-                f"{_shown(raw)} is not a Canadian postal code: Canada Post never uses the letter {letter}."
+                _("%(code)s is not a Canadian postal code: Canada Post never uses the letter %(letter)s.")
+                % {"code": _shown(raw), "letter": letter}
             )
     return code
 
@@ -185,9 +196,10 @@ def _normalize_us(raw: str, value: str) -> str:
     if match is None:
         if _CA_SHAPE.fullmatch(value):
             raise PostalCodeError(
-                f"{_shown(raw)} is not a US ZIP code; {_US_HINT} (that looks like a Canadian postal code)."
+                _("%(code)s is not a US ZIP code; %(hint)s (that looks like a Canadian postal code).")
+                % {"code": _shown(raw), "hint": _US_HINT}
             )
-        raise PostalCodeError(f"{_shown(raw)} is not a US ZIP code; {_US_HINT}.")
+        raise PostalCodeError(_("%(code)s is not a US ZIP code; %(hint)s.") % {"code": _shown(raw), "hint": _US_HINT})
     zip5, plus4 = match.groups()
     return f"{zip5}-{plus4}" if plus4 else zip5
 
@@ -217,20 +229,18 @@ def is_valid_postal_code(raw: str, country: str) -> bool:
 def normalize_region(raw: str, country: str) -> str:
     """Two-letter province or state code from a code or a full name (English; French for provinces)."""
     country = normalize_country(country)
-    names, aliases, kind = (
-        (PROVINCES, _PROVINCE_ALIASES, "Canadian province or territory")
-        if country == "CA"
-        else (US_STATES, _STATE_ALIASES, "US state")
-    )
+    names, aliases = (PROVINCES, _PROVINCE_ALIASES) if country == "CA" else (US_STATES, _STATE_ALIASES)
     if not isinstance(raw, str) or not raw.strip() or len(raw) > 60:
-        raise ValueError(f"Enter a {kind}.")
+        raise ValueError(_("Enter a Canadian province or territory.") if country == "CA" else _("Enter a US state."))
     key = fold_name(raw)
     if key.upper() in names:
         return key.upper()
     code = (_FOLDED_PROVINCES if country == "CA" else _FOLDED_STATES).get(key) or aliases.get(key)
     if code:
         return code
-    raise ValueError(f"{_shown(raw)} is not a {kind}.")
+    if country == "CA":
+        raise ValueError(_("%(region)s is not a Canadian province or territory.") % {"region": _shown(raw)})
+    raise ValueError(_("%(region)s is not a US state.") % {"region": _shown(raw)})
 
 
 def postal_area(code: str) -> str:

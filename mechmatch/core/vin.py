@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 _VIN_SHAPE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 _TRANSLITERATION = {
     **{str(d): d for d in range(10)},
@@ -23,12 +25,12 @@ class VinError(ValueError):
 def normalize_vin(raw: str) -> str:
     vin = (raw or "").strip().upper().replace(" ", "").replace("-", "")
     if len(vin) != 17:
-        raise VinError("A VIN has exactly 17 characters.")
+        raise VinError(_("A VIN has exactly 17 characters."))
     if not _VIN_SHAPE.match(vin):
-        raise VinError("A VIN uses only digits and letters other than I, O and Q.")
+        raise VinError(_("A VIN uses only digits and letters other than I, O and Q."))
     total = sum(_TRANSLITERATION[ch] * weight for ch, weight in zip(vin, _WEIGHTS, strict=True))
     check = total % 11
     expected = "X" if check == 10 else str(check)
     if vin[8] != expected:
-        raise VinError("This VIN's check digit does not match; please check it for typos.")
+        raise VinError(_("This VIN's check digit does not match; please check it for typos."))
     return vin

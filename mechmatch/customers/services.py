@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.accounts.services import user_create
@@ -46,7 +47,7 @@ def customer_signup(
 
 def customer_profile_for(user: User) -> CustomerProfile:
     """The customer side of any signed-in user (created on first use, e.g. for operators)."""
-    profile, _ = CustomerProfile.objects.get_or_create(user=user)
+    profile, _created = CustomerProfile.objects.get_or_create(user=user)
     return profile
 
 
@@ -134,7 +135,7 @@ def favourite_add_for(*, user: User, mechanic_id: int, consultation_id: int | No
     funnel hears of it the first time only."""
     mechanic = Mechanic.objects.filter(pk=mechanic_id).first()
     if mechanic is None or not mechanic.is_eligible:
-        raise ValidationError({"mechanic_id": "That mechanic is not available."})
+        raise ValidationError({"mechanic_id": _("That mechanic is not available.")})
     profile = customer_profile_for(user)
     already = profile.favourites.filter(mechanic=mechanic).exists()
     favourite = favourite_add(customer=profile, mechanic=mechanic)

@@ -9,40 +9,41 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mechmatch.core import ranking
 
 
 class SessionRequest(models.Model):
     class RoutingType(models.TextChoices):
-        SELECTED = "selected", "Selected mechanic"
-        PRIORITY_BROADCAST = "priority_broadcast", "Favourite first"
-        SMART_BROADCAST = "smart_broadcast", "Top matches"
-        BROADCAST = "broadcast", "Every eligible mechanic"
-        WORKSHOP_ONLY = "workshop_only", "One workshop"
-        HYBRID = "hybrid", "Workshop first, then everyone"
+        SELECTED = "selected", _("Selected mechanic")
+        PRIORITY_BROADCAST = "priority_broadcast", _("Favourite first")
+        SMART_BROADCAST = "smart_broadcast", _("Top matches")
+        BROADCAST = "broadcast", _("Every eligible mechanic")
+        WORKSHOP_ONLY = "workshop_only", _("One workshop")
+        HYBRID = "hybrid", _("Workshop first, then everyone")
 
     class RequestType(models.TextChoices):
-        GENERAL = ranking.RequestType.GENERAL.value, "General"
-        BRAND_SPECIALIST = ranking.RequestType.BRAND_SPECIALIST.value, "Brand specialist"
+        GENERAL = ranking.RequestType.GENERAL.value, _("General")
+        BRAND_SPECIALIST = ranking.RequestType.BRAND_SPECIALIST.value, _("Brand specialist")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the chosen mechanic"
-        AWAITING_CHOICE = "awaiting_choice", "Waiting for the customer's choice"
-        BROADCASTING = "broadcasting", "Offered to several mechanics"
-        MATCHED = "matched", "Matched"
-        SCHEDULED = "scheduled", "Scheduled for later"
-        CANCELLED = "cancelled", "Cancelled"
-        EXPIRED = "expired", "No mechanic available"
-        COMPLETED = "completed", "Completed"
+        PENDING = "pending", _("Waiting for the chosen mechanic")
+        AWAITING_CHOICE = "awaiting_choice", _("Waiting for the customer's choice")
+        BROADCASTING = "broadcasting", _("Offered to several mechanics")
+        MATCHED = "matched", _("Matched")
+        SCHEDULED = "scheduled", _("Scheduled for later")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("No mechanic available")
+        COMPLETED = "completed", _("Completed")
 
     class Stage(models.TextChoices):
         # Which routing step the request is in; the dispatcher's next move depends on it.
-        EXCLUSIVE = "exclusive", "Exclusive window"
-        WORKSHOP = "workshop", "Workshop mechanics"
-        SMART = "smart", "Top matches"
-        WIDE = "wide", "Every eligible mechanic"
-        NONE = "", "None"
+        EXCLUSIVE = "exclusive", _("Exclusive window")
+        WORKSHOP = "workshop", _("Workshop mechanics")
+        SMART = "smart", _("Top matches")
+        WIDE = "wide", _("Every eligible mechanic")
+        NONE = "", _("None")
 
     # Statuses in which the dispatcher may still have work to do for the request.
     WAITING_STATUSES = (Status.PENDING, Status.AWAITING_CHOICE, Status.BROADCASTING)
@@ -129,23 +130,23 @@ class SessionRequest(models.Model):
 
 class Offer(models.Model):
     class Kind(models.TextChoices):
-        EXCLUSIVE = "exclusive", "Exclusive"
-        BROADCAST = "broadcast", "Broadcast"
+        EXCLUSIVE = "exclusive", _("Exclusive")
+        BROADCAST = "broadcast", _("Broadcast")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        SUPERSEDED = "superseded", "Taken by another mechanic"
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SUPERSEDED = "superseded", _("Taken by another mechanic")
 
     class DeclineReason(models.TextChoices):
-        NOT_MY_BRAND = "not_my_brand", "Not my brand"
-        BUSY = "busy", "Busy"
-        TOO_FAR = "too_far", "Too far"
-        OTHER = "other", "Other"
-        NONE = "", "No reason"
+        NOT_MY_BRAND = "not_my_brand", _("Not my brand")
+        BUSY = "busy", _("Busy")
+        TOO_FAR = "too_far", _("Too far")
+        OTHER = "other", _("Other")
+        NONE = "", _("No reason")
 
     request = models.ForeignKey(SessionRequest, on_delete=models.CASCADE, related_name="offers")
     mechanic = models.ForeignKey("mechanics.Mechanic", on_delete=models.CASCADE, related_name="offers")
@@ -203,8 +204,8 @@ class Consultation(models.Model):
     """The live session once a mechanic accepted. Chat, video and rating build on it."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
 
     request = models.OneToOneField(SessionRequest, on_delete=models.CASCADE, related_name="consultation")
     mechanic = models.ForeignKey("mechanics.Mechanic", on_delete=models.CASCADE, related_name="consultations")

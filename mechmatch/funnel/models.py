@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class FunnelEvent(models.Model):
@@ -67,7 +68,7 @@ class PageLoad(models.Model):
     so one page view stores at most one row however often the beacon is replayed."""
 
     class Page(models.TextChoices):
-        PREVIEW = "preview", "Preview"
+        PREVIEW = "preview", _("Preview")
 
     page = models.CharField(max_length=20, choices=Page.choices)
     view_id = models.UUIDField(unique=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from mechmatch.dispatch.models import Consultation
 from mechmatch.experiments.selectors import active_experiments, arms_of
@@ -104,17 +105,17 @@ def satisfaction_answer_record(*, user: Any, consultation_id: int, score: Any) -
     """The customer's 0-10 answer for their own ended session, once."""
     consultation = Consultation.objects.filter(pk=consultation_id, customer_id=user.pk).first()
     if consultation is None:
-        raise ValidationError({"score": "Session not found."})
+        raise ValidationError({"score": _("Session not found.")})
     if consultation.status != Consultation.Status.ENDED:
-        raise ValidationError({"score": "You can answer once the session has ended."})
+        raise ValidationError({"score": _("You can answer once the session has ended.")})
     try:
         value = int(score)
     except (TypeError, ValueError):
-        raise ValidationError({"score": "Choose a number from 0 to 10."}) from None
+        raise ValidationError({"score": _("Choose a number from 0 to 10.")}) from None
     if not 0 <= value <= 10:
-        raise ValidationError({"score": "Choose a number from 0 to 10."})
+        raise ValidationError({"score": _("Choose a number from 0 to 10.")})
     try:
         with transaction.atomic():
             return SatisfactionAnswer.objects.create(consultation=consultation, customer_id=user.pk, score=value)
     except IntegrityError:
-        raise ValidationError({"score": "You have already answered for this session."}) from None
+        raise ValidationError({"score": _("You have already answered for this session.")}) from None

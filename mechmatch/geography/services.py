@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from mechmatch.core import spatial
 from mechmatch.core.geo import GeocodeError, geocode
@@ -36,7 +37,7 @@ def location_clean(*, country: str, city: str = "", postal_code: str = "", regio
             raise ValidationError({"postal_code": str(exc)}) from exc
     city = (city or "").strip()
     if not postal_code and not city:
-        raise ValidationError({"city": "Enter a city or a postal code."})
+        raise ValidationError({"city": _("Enter a city or a postal code.")})
     try:
         point = geocode(country, postal_code=postal_code or None, city=city or None, region=region or None)
     except (GeocodeError, PostalCodeError) as exc:

@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.dispatch.models import RequestEvent, SessionRequest
@@ -42,8 +43,10 @@ from mechmatch.payments.services import payment_refund
 def waiver_accept(*, user: User, version: str, intake: Intake | None = None, ip_address: str | None = None) -> Waiver:
     """Records that `user` accepted the terms at `version`, which must be the current one."""
     if version != settings.WAIVER_VERSION:
-        raise ValidationError({"version": f"Accept the current terms (version {settings.WAIVER_VERSION})."})
-    waiver, _ = Waiver.objects.get_or_create(
+        raise ValidationError(
+            {"version": _("Accept the current terms (version %(version)s).") % {"version": settings.WAIVER_VERSION}}
+        )
+    waiver, _created = Waiver.objects.get_or_create(
         user=user, intake=intake, version=version, defaults={"ip_address": ip_address}
     )
     return waiver
@@ -54,31 +57,33 @@ def _payment_usable(
 ) -> Payment:
     payment = Payment.objects.filter(pk=payment_id, user=user).first() if payment_id else None
     if payment is None:
-        raise ValidationError({"payment_id": "Pay for the plan first."})
+        raise ValidationError({"payment_id": _("Pay for the plan first.")})
     if reference is not None and payment.reference != reference:
-        raise ValidationError({"payment_id": "That payment is for something else."})
+        raise ValidationError({"payment_id": _("That payment is for something else.")})
     if not payment.is_paid:
-        raise ValidationError({"payment_id": "That payment has not been confirmed yet."})
+        raise ValidationError({"payment_id": _("That payment has not been confirmed yet.")})
     if payment.plan_code != plan_code or payment.amount_cents != plan_price_cents(
         plan_code, brand_specialist=brand_specialist
     ):
-        raise ValidationError({"payment_id": "That payment is for another plan or price."})
+        raise ValidationError({"payment_id": _("That payment is for another plan or price.")})
     return payment
 
 
 def _payment_claim(payment: Payment) -> None:
     claimed = Payment.objects.filter(pk=payment.pk, used_at__isnull=True).update(used_at=timezone.now())
     if not claimed:
-        raise ValidationError({"payment_id": "That payment has already been used for a session."})
+        raise ValidationError({"payment_id": _("That payment has already been used for a session.")})
 
 
 def _plan_and_waiver(*, user: User, plan_code: str, intake: Intake | None) -> Plan:
     plan = plan_get(plan_code or "")
     if plan is None:
-        raise ValidationError({"plan_code": "Choose one of the plans."})
+        raise ValidationError({"plan_code": _("Choose one of the plans.")})
     waivers = Waiver.objects.filter(user=user, version=settings.WAIVER_VERSION, intake=intake)
     if not waivers.exists():
-        raise ValidationError({"waiver": f"Accept the terms (version {settings.WAIVER_VERSION}) first."})
+        raise ValidationError(
+            {"waiver": _("Accept the terms (version %(version)s) first.") % {"version": settings.WAIVER_VERSION}}
+        )
     return plan
 
 
@@ -105,7 +110,7 @@ def session_entitlement_claim(
         reference=intake.reference if intake is not None else None,
     )
     if payment.session_request_id is not None:
-        raise ValidationError({"payment_id": "That payment has already been used for a session."})
+        raise ValidationError({"payment_id": _("That payment has already been used for a session.")})
     _payment_claim(payment)
     return payment
 
@@ -144,7 +149,7 @@ def session_request_start(
                 if intake is not None:
                     _intake_submitted(intake, bought)
                 return bought, False
-            raise ValidationError({"payment_id": "That payment has already been used for a session."})
+            raise ValidationError({"payment_id": _("That payment has already been used for a session.")})
         _payment_claim(payment)
     routing = session_request_routing(
         customer=user,

@@ -15,25 +15,25 @@ class Intake(models.Model):
     the payment, and finally the session request dispatch created from it."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        READY = "ready", "Ready for matching"
-        SUBMITTED = "submitted", "Request created"
+        DRAFT = "draft", _("Draft")
+        READY = "ready", _("Ready for matching")
+        SUBMITTED = "submitted", _("Request created")
 
     # What the request will ask dispatch for: the same choices, spelled once.
     RequestType = SessionRequest.RequestType
 
     class Routing(models.TextChoices):
-        SELECTED = "selected", "Customer chose a mechanic"
-        PRIORITY_BROADCAST = "priority_broadcast", "Favourite first"
-        SMART_BROADCAST = "smart_broadcast", "Match me automatically"
+        SELECTED = "selected", _("Customer chose a mechanic")
+        PRIORITY_BROADCAST = "priority_broadcast", _("Favourite first")
+        SMART_BROADCAST = "smart_broadcast", _("Match me automatically")
 
     class Source(models.TextChoices):
-        TOP_MATCH = "top_match", "Top match"
-        OTHER_MATCH = "other_match", "Another match"
-        BROWSE = "browse", "Browse"
-        FAVOURITE = "favourite", "Favourite"
-        REBOOK = "rebook", "Rebook"
-        AUTO = "auto", "Automatic"
+        TOP_MATCH = "top_match", _("Top match")
+        OTHER_MATCH = "other_match", _("Another match")
+        BROWSE = "browse", _("Browse")
+        FAVOURITE = "favourite", _("Favourite")
+        REBOOK = "rebook", _("Rebook")
+        AUTO = "auto", _("Automatic")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intakes")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)

@@ -98,9 +98,9 @@ def intake_photo_add(*, intake: Intake, upload: UploadedFile) -> IntakePhoto:
     """Decodes and stores the photo outside any transaction (see core.images): only the
     row insert at the end writes to the database. Callers must not wrap it in one."""
     if intake.session_request_id:
-        raise ValidationError({"photos": "This request has already been sent."})
+        raise ValidationError({"photos": _("This request has already been sent.")})
     if intake.photos.count() >= MAX_PHOTOS_PER_INTAKE:
-        raise ValidationError({"photos": f"At most {MAX_PHOTOS_PER_INTAKE} photos per request."})
+        raise ValidationError({"photos": _("At most %(n)s photos per request.") % {"n": MAX_PHOTOS_PER_INTAKE}})
     content, content_type = image_upload_clean(
         upload, field="photos", max_bytes=settings.INTAKE_PHOTO_MAX_BYTES, max_side=STORED_MAX_SIDE
     )
@@ -206,12 +206,12 @@ def intake_choose_mechanic(*, intake: Intake, mechanic_id: int, source: str) -> 
     (the mechanic gets the exclusive window, then the top matches); any other pick is
     routed to that mechanic alone first."""
     if intake.session_request_id:
-        raise ValidationError({"mechanic_id": "This request has already been sent."})
+        raise ValidationError({"mechanic_id": _("This request has already been sent.")})
     mechanic = Mechanic.objects.filter(pk=mechanic_id).first()
     if mechanic is None or not mechanic.is_eligible:
-        raise ValidationError({"mechanic_id": "That mechanic is not available for sessions."})
+        raise ValidationError({"mechanic_id": _("That mechanic is not available for sessions.")})
     if source not in Intake.Source.values or source == Intake.Source.AUTO:
-        raise ValidationError({"source": "Unknown choice."})
+        raise ValidationError({"source": _("Unknown choice.")})
     if pays_first(intake.user):
         # The control arm has no choice to make (see intake_skips_preview).
         return intake_choose_auto(intake=intake)
@@ -230,7 +230,7 @@ def intake_choose_mechanic(*, intake: Intake, mechanic_id: int, source: str) -> 
 def intake_choose_auto(*, intake: Intake) -> Intake:
     """'Match me automatically': offers go to the top matches at once."""
     if intake.session_request_id:
-        raise ValidationError({"routing": "This request has already been sent."})
+        raise ValidationError({"routing": _("This request has already been sent.")})
     intake.chosen_mechanic = None
     intake.source = Intake.Source.AUTO
     intake.routing = Intake.Routing.SMART_BROADCAST
@@ -241,7 +241,7 @@ def intake_choose_auto(*, intake: Intake) -> Intake:
 def intake_leave_contact(*, intake: Intake, phone: str, note: str = "") -> Intake:
     phone = phone.strip()
     if sum(ch.isdigit() for ch in phone) < 7:
-        raise ValidationError({"phone": "Enter a phone number we can reach you on."})
+        raise ValidationError({"phone": _("Enter a phone number we can reach you on.")})
     intake.contact_phone = phone[:32]
     intake.contact_note = note.strip()[:300]
     intake.save(update_fields=["contact_phone", "contact_note", "updated_at"])
@@ -263,12 +263,12 @@ def intake_plan_choose(
     *, intake: Intake, plan_code: str, return_path: str, cancel_path: str, base_url: str
 ) -> CheckoutRedirect:
     if intake.status != Intake.Status.READY or not intake.routing:
-        raise ValidationError({"plan_code": "Finish describing the problem and choosing a mechanic first."})
+        raise ValidationError({"plan_code": _("Finish describing the problem and choosing a mechanic first.")})
     if plan_get(plan_code) is None:
-        raise ValidationError({"plan_code": "Choose one of the plans."})
+        raise ValidationError({"plan_code": _("Choose one of the plans.")})
     intake.plan_code = plan_code
     intake.save(update_fields=["plan_code", "updated_at"])
-    _, url = payment_start(
+    _payment, url = payment_start(
         user=intake.user,
         reference=intake.reference,
         plan_code=plan_code,
@@ -308,9 +308,9 @@ def intake_confirm(*, intake: Intake, ip_address: str | None) -> SessionRequest:
     if intake.session_request is not None:
         return intake.session_request
     if not intake_is_paid(intake):
-        raise ValidationError("Your payment has not been confirmed yet.")
+        raise ValidationError(_("Your payment has not been confirmed yet."))
     if intake.status != Intake.Status.READY or not intake.routing:
-        raise ValidationError("Finish your request first.")
+        raise ValidationError(_("Finish your request first."))
     waiver_accept(user=intake.user, version=settings.WAIVER_VERSION, intake=intake, ip_address=ip_address)
     paid = payment_latest(user=intake.user, reference=intake.reference)
     request, _created = session_request_start(  # marks the intake sent and links it
@@ -338,12 +338,12 @@ def waiting_message_send(*, user: User, request_id: int, body: str) -> WaitingMe
     """A note to the mechanic from the waiting room; it opens the session's chat."""
     request = request_owned_by(user=user, request_id=request_id)
     if request is None or request.customer_id != user.pk:
-        raise ValidationError({"body": "Request not found."})
+        raise ValidationError({"body": _("Request not found.")})
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "Write a message first."})
+        raise ValidationError({"body": _("Write a message first.")})
     if WaitingMessage.objects.filter(session_request=request).count() >= 20:
-        raise ValidationError({"body": "You have sent enough messages for now; your mechanic will see them."})
+        raise ValidationError({"body": _("You have sent enough messages for now; your mechanic will see them.")})
     return WaitingMessage.objects.create(session_request=request, sender=user, body=body[:1000])
 
 
@@ -363,7 +363,7 @@ def _participant_consultation(*, user: User, consultation_id: int) -> Consultati
         .first()
     )
     if consultation is None:
-        raise ValidationError({"body": "Session not found."})
+        raise ValidationError({"body": _("Session not found.")})
     return consultation
 
 
@@ -372,10 +372,10 @@ def chat_send(*, user: User, consultation_id: int, body: str) -> ChatMessage:
     channel, the mechanic on their own)."""
     consultation = _participant_consultation(user=user, consultation_id=consultation_id)
     if session_close_if_overdue(consultation):
-        raise ValidationError({"body": "This session has ended."})
+        raise ValidationError({"body": _("This session has ended.")})
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": "Write a message first."})
+        raise ValidationError({"body": _("Write a message first.")})
     with events.atomic_with_events():
         message = ChatMessage.objects.create(consultation=consultation, sender=user, body=body[:1000])
         payload = {"consultationId": consultation.pk, "messageId": message.pk}
@@ -448,9 +448,9 @@ def session_rate(*, user: User, consultation_id: int, rating: int, comment: str 
     into the mechanic's aggregate at once by review_create."""
     consultation = Consultation.objects.filter(pk=consultation_id, customer=user).select_related("mechanic").first()
     if consultation is None:
-        raise ValidationError({"rating": "Session not found."})
+        raise ValidationError({"rating": _("Session not found.")})
     if consultation.status != Consultation.Status.ENDED:
-        raise ValidationError({"rating": "You can rate the session once it has ended."})
+        raise ValidationError({"rating": _("You can rate the session once it has ended.")})
     with transaction.atomic():
         review = review_create(
             mechanic=consultation.mechanic,
@@ -475,7 +475,7 @@ def rebook_start(*, user: User, consultation_id: int) -> Intake:
     location of that session, routed to the same mechanic first (favourite priority)."""
     consultation = Consultation.objects.filter(pk=consultation_id, customer=user).select_related("request").first()
     if consultation is None:
-        raise ValidationError({"consultation": "Session not found."})
+        raise ValidationError({"consultation": _("Session not found.")})
     request = consultation.request
     existing = Intake.objects.filter(user=user, rebook_of=consultation, session_request__isnull=True).first()
     if existing is not None:

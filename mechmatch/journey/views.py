@@ -34,6 +34,7 @@ from mechmatch.journey.forms import (
     WaiverForm,
 )
 from mechmatch.journey.models import Intake, IntakePhoto
+from mechmatch.journey.report import session_report_text
 from mechmatch.journey.session_length import session_close_if_overdue
 from mechmatch.matching.selectors import mechanic_public_profile
 from mechmatch.mechanics.services import AlreadyRated
@@ -548,9 +549,7 @@ def satisfaction(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report(request: SignedInRequest, pk: int) -> HttpResponse:
-    text = selectors.session_report_text(
-        user=request.user, consultation_id=pk, site_url=request.build_absolute_uri("/")
-    )
+    text = session_report_text(user=request.user, consultation_id=pk, site_url=request.build_absolute_uri("/"))
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mechmatch-session-{pk}.txt"'
     return response

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.core.brands import normalize_brand
@@ -119,9 +120,11 @@ def concern_analyse(*, description: str) -> ConcernAnalysis:
     """Keyword extraction for the API. The length rule lives here, not only in the schema,
     so every caller of the service gets it."""
     if not description or not description.strip():
-        raise ValidationError({"description": "Describe the problem."})
+        raise ValidationError({"description": _("Describe the problem.")})
     if len(description) > MAX_CONCERN_LENGTH:
-        raise ValidationError({"description": f"Keep the description under {MAX_CONCERN_LENGTH} characters."})
+        raise ValidationError(
+            {"description": _("Keep the description under %(n)s characters.") % {"n": MAX_CONCERN_LENGTH}}
+        )
     return analyse_concern(description)
 
 
@@ -174,12 +177,12 @@ def _resolve_brand(
     if requested_brand and requested_brand.strip():
         brand = normalize_brand(requested_brand)
         if brand is None:
-            raise ValidationError({"requested_brand": "We do not know that brand."})
+            raise ValidationError({"requested_brand": _("We do not know that brand.")})
         return brand
     # The plan's `requestedBrand || vehicle?.make`, then a brand named in the concern itself.
     brand = normalize_brand(make) or (concern_brands[0] if concern_brands else None)
     if request_type == RequestType.BRAND_SPECIALIST and brand is None:
-        raise ValidationError({"requested_brand": "Choose the brand you need a specialist for."})
+        raise ValidationError({"requested_brand": _("Choose the brand you need a specialist for.")})
     return brand
 
 
@@ -352,7 +355,7 @@ def match_for_request(
     policy = policy or scoring_policy_applied(customer_user)
     # A request stored without a type is a general one (the preview insists on a valid type).
     query = replace(query, request_type=query.request_type or RequestType.GENERAL)
-    criteria, _, _, ranked = _ranked(query, customer_user, policy)
+    criteria, _filters, _pool, ranked = _ranked(query, customer_user, policy)
     excluded = set(exclude_mechanic_ids or ())
     chosen = [m for m in ranked if m.mechanic_id not in excluded][: max(0, int(limit))]
     return [explained(m, criteria, policy) for m in chosen]
@@ -414,7 +417,7 @@ def mechanic_directory_list(
     if sort not in DIRECTORY_SORTS:
         raise ValidationError({"sort": f"Choose one of {', '.join(DIRECTORY_SORTS)}."})
     if page < 1:
-        raise ValidationError({"page": "Pages start at 1."})
+        raise ValidationError({"page": _("Pages start at 1.")})
     if not 1 <= page_size <= DIRECTORY_MAX_PAGE_SIZE:
         raise ValidationError({"page_size": f"Choose 1 to {DIRECTORY_MAX_PAGE_SIZE}."})
 
@@ -422,13 +425,13 @@ def mechanic_directory_list(
     if country and (postal_code or city):
         location = customer_locate(country=country, city=city or "", postal_code=postal_code or "", region=region or "")
     elif postal_code or city:
-        raise ValidationError({"country": "Choose a country for that location."})
+        raise ValidationError({"country": _("Choose a country for that location.")})
     else:
         location = _saved_location(customer_user)
     if max_distance_km is not None and location is None:
-        raise ValidationError({"max_distance_km": "Give a postal code or city to filter by distance."})
+        raise ValidationError({"max_distance_km": _("Give a postal code or city to filter by distance.")})
     if sort == "distance" and location is None:
-        raise ValidationError({"sort": "Give a postal code or city to sort by distance."})
+        raise ValidationError({"sort": _("Give a postal code or city to sort by distance.")})
 
     filters = Q()
     canonical_brand = None
@@ -438,11 +441,11 @@ def mechanic_directory_list(
     if brand:
         canonical_brand = normalize_brand(brand)
         if canonical_brand is None:
-            raise ValidationError({"brand": "We do not know that brand."})
+            raise ValidationError({"brand": _("We do not know that brand.")})
         filters &= has_brand(canonical_brand, nationwide=nationwide)
     if service:
         if service not in SERVICE_SLUGS:
-            raise ValidationError({"service": "Unknown service."})
+            raise ValidationError({"service": _("Unknown service.")})
         filters &= has_service(service, nationwide=nationwide)
     if min_rating is not None:
         filters &= Q(rating_average__gte=min_rating)

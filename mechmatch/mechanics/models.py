@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Workshop(models.Model):
@@ -27,26 +29,27 @@ class Mechanic(models.Model):
     set by operators; no mechanic-facing form or API may write them."""
 
     class ApplicationStatus(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class AccountStatus(models.TextChoices):
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
+        # "Compte : actif" (masculine), unlike a session, "Active".
+        ACTIVE = "active", pgettext_lazy("account status", "Active")
+        SUSPENDED = "suspended", _("Suspended")
 
     class SpecialistTier(models.TextChoices):
-        GENERAL = "general", "General"
-        BRAND = "brand", "Brand specialist"
-        MASTER = "master", "Master technician"
+        GENERAL = "general", _("General")
+        BRAND = "brand", _("Brand specialist")
+        MASTER = "master", _("Master technician")
 
     class LocationPrecision(models.TextChoices):
         # The values are mechmatch.core.geo.PRECISIONS, finest first.
-        POSTAL_CODE = "postal_code", "Postal code"
-        ZIP = "zip", "ZIP code"
-        FSA = "fsa", "Postal area (FSA)"
-        CITY = "city", "City"
+        POSTAL_CODE = "postal_code", _("Postal code")
+        ZIP = "zip", _("ZIP code")
+        FSA = "fsa", _("Postal area (FSA)")
+        CITY = "city", _("City")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mechanic")
     display_name = models.CharField(max_length=120)

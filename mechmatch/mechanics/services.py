@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.accounts.services import user_create
@@ -51,7 +52,9 @@ def _clean_brands(raw: list[str]) -> list[str]:
     for item in raw or []:
         brand = normalize_brand(item)
         if brand is None:
-            raise ValidationError({"brand_specializations": f"Unknown vehicle brand: {str(item)[:40]!r}."})
+            raise ValidationError(
+                {"brand_specializations": _("Unknown vehicle brand: %(brand)r.") % {"brand": str(item)[:40]}}
+            )
         if brand not in brands:
             brands.append(brand)
     return brands
@@ -61,7 +64,9 @@ def _clean_services(raw: list[str]) -> list[str]:
     """Slugs from the taxonomy (core/taxonomy), deduplicated, in the order given."""
     unknown = [slug for slug in raw or [] if not is_valid_slug(slug)]
     if unknown:
-        raise ValidationError({"service_specialities": f"Unknown service: {str(unknown[0])[:40]!r}."})
+        raise ValidationError(
+            {"service_specialities": _("Unknown service: %(service)r.") % {"service": str(unknown[0])[:40]}}
+        )
     return list(dict.fromkeys(raw or []))
 
 
@@ -113,7 +118,7 @@ def mechanic_apply(
 ) -> Mechanic:
     """A new applicant: a mechanic account whose profile waits for an operator's approval."""
     if not display_name.strip():
-        raise ValidationError({"display_name": "Enter the name customers will see."})
+        raise ValidationError({"display_name": _("Enter the name customers will see.")})
     location = location_clean(country=country, region=region, city=city, postal_code=postal_code)
     user = user_create(email=email, password=password, role=User.Role.MECHANIC, first_name=display_name.split()[0])
     mechanic = Mechanic(
@@ -162,7 +167,7 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
     if "display_name" in changes:
         name = str(changes["display_name"]).strip()
         if not name:
-            raise ValidationError({"display_name": "Enter the name customers will see."})
+            raise ValidationError({"display_name": _("Enter the name customers will see.")})
         mechanic.display_name = name[:120]
         mechanic.search_name = mechanic_search_name(mechanic.display_name)
     if "bio" in changes:
@@ -172,7 +177,7 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
     if "years_experience" in changes:
         years = int(changes["years_experience"])
         if not 0 <= years <= 70:
-            raise ValidationError({"years_experience": "Years of experience must be between 0 and 70."})
+            raise ValidationError({"years_experience": _("Years of experience must be between 0 and 70.")})
         mechanic.years_experience = years
     if "red_seal_certified" in changes:
         mechanic.red_seal_certified = bool(changes["red_seal_certified"])
@@ -185,7 +190,7 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
     if "red_seal_expires_on" in changes:
         expires = changes["red_seal_expires_on"]
         if expires is not None and not isinstance(expires, date):
-            raise ValidationError({"red_seal_expires_on": "Enter a date."})
+            raise ValidationError({"red_seal_expires_on": _("Enter a date.")})
         mechanic.red_seal_expires_on = expires
     if "brand_specializations" in changes:
         mechanic.brand_specializations = _clean_brands(changes["brand_specializations"])
@@ -194,7 +199,7 @@ def mechanic_profile_update(*, mechanic: Mechanic, data: dict[str, Any]) -> Mech
     if "specialist_tier" in changes and mechanic.specialist_tier != Mechanic.SpecialistTier.MASTER:
         tier = changes["specialist_tier"]
         if tier not in SELF_DECLARED_TIERS:
-            raise ValidationError({"specialist_tier": "Choose general or brand specialist."})
+            raise ValidationError({"specialist_tier": _("Choose general or brand specialist.")})
         mechanic.specialist_tier = tier
     # A changed claim needs verifying again; re-saving the same claim keeps the verification.
     if (mechanic.red_seal_certified, mechanic.red_seal_province, mechanic.red_seal_expires_on) != claim_before:
@@ -265,7 +270,7 @@ class AlreadyRated(ValidationError):
 def review_create(*, mechanic: Mechanic, customer: User, rating: int, comment: str = "", session_key: str) -> Review:
     """Stores a review and folds it into the mechanic's aggregate at once."""
     if not 1 <= int(rating) <= 5:
-        raise ValidationError({"rating": "Rating must be between 1 and 5 stars."})
+        raise ValidationError({"rating": _("Rating must be between 1 and 5 stars.")})
     if Review.objects.filter(session_key=session_key).exists():
         raise AlreadyRated()
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mechmatch.journey.models import Intake
 
@@ -14,19 +15,19 @@ class Kind(models.TextChoices):
     """Every notification kind, the one home for the list (texts in texts.py are keyed by it)."""
 
     # mechanic
-    EXCLUSIVE_OFFER = "exclusive_offer", "An exclusive offer for you"
-    FAVOURITE_REQUEST = "favourite_request", "A favourite customer's request"
-    WINDOW_EXTENDED = "window_extended", "The customer extended your window"
-    SCHEDULED_SOON = "scheduled_soon", "A scheduled session soon"
+    EXCLUSIVE_OFFER = "exclusive_offer", _("An exclusive offer for you")
+    FAVOURITE_REQUEST = "favourite_request", _("A favourite customer's request")
+    WINDOW_EXTENDED = "window_extended", _("The customer extended your window")
+    SCHEDULED_SOON = "scheduled_soon", _("A scheduled session soon")
     # customer
-    ACCEPTED = "accepted", "A mechanic accepted"
-    AWAITING_CHOICE = "awaiting_choice", "Declined or lapsed: your choices"
-    BROADCAST = "broadcast", "Sent to other mechanics"
-    RECEIPT = "receipt", "Receipt"
-    REFUND = "refund", "Refund"
-    REFUND_OFFERED = "refund_offered", "Nobody accepted yet: a refund is offered"
-    MECHANIC_AVAILABLE = "mechanic_available", "A mechanic is available"
-    SCHEDULED_REMINDER = "scheduled_reminder", "Your scheduled session"
+    ACCEPTED = "accepted", _("A mechanic accepted")
+    AWAITING_CHOICE = "awaiting_choice", _("Declined or lapsed: your choices")
+    BROADCAST = "broadcast", _("Sent to other mechanics")
+    RECEIPT = "receipt", _("Receipt")
+    REFUND = "refund", _("Refund")
+    REFUND_OFFERED = "refund_offered", _("Nobody accepted yet: a refund is offered")
+    MECHANIC_AVAILABLE = "mechanic_available", _("A mechanic is available")
+    SCHEDULED_REMINDER = "scheduled_reminder", _("Your scheduled session")
 
 
 class Notification(models.Model):

@@ -29,11 +29,17 @@ SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
     Kind.RECEIPT: {**_MONEY, "path": "/app/history/#payments"},
     Kind.REFUND: {**_MONEY, "path": "/app/history/#payments"},
     Kind.REFUND_OFFERED: {**_REQUEST, **_MONEY, "path": "/app/requests/42/"},
-    Kind.SCHEDULED_SOON: {**_REQUEST, "when": "2026-12-03 14:00 EST", "path": "/schedule/bookings/"},
+    Kind.SCHEDULED_SOON: {
+        **_REQUEST,
+        "starts_at": "2026-12-03T19:00:00+00:00",
+        "timezone": "America/Toronto",
+        "path": "/schedule/bookings/",
+    },
     Kind.SCHEDULED_REMINDER: {
         "vehicle": "2018 Honda Civic",
         "mechanic_name": "Morgan",
-        "when": "2026-12-03 14:00 EST",
+        "starts_at": "2026-12-03T19:00:00+00:00",
+        "timezone": "America/Toronto",
         "path": "/schedule/bookings/",
     },
     Kind.MECHANIC_AVAILABLE: {

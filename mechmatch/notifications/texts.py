@@ -4,6 +4,11 @@ wrap them with the greeting and the absolute link."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import formats, translation
+
 from mechmatch.notifications.models import Kind
 from mechmatch.payments.money import amount_display
 
@@ -55,13 +60,13 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "{mechanic_name} just went on shift and can help with your {vehicle}.",
         ),
         Kind.SCHEDULED_SOON: (
-            "Scheduled session with {customer_first_name} at {when}",
-            '{customer_first_name} booked a session with you about their {vehicle} at {when}: "{concern}". '
+            "Scheduled session with {customer_first_name} on {when}",
+            '{customer_first_name} booked a session with you about their {vehicle} on {when}: "{concern}". '
             "Be on shift a few minutes before: the offer comes to you at the start.",
         ),
         Kind.SCHEDULED_REMINDER: (
-            "Your scheduled session is at {when}",
-            "Your session about your {vehicle} starts at {when}. "
+            "Your scheduled session is on {when}",
+            "Your session about your {vehicle} starts on {when}. "
             "We connect you with your mechanic at the start; keep this page at hand.",
         ),
     },
@@ -115,13 +120,13 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "{mechanic_name} vient de commencer son quart et peut vous aider avec votre véhicule {vehicle}.",
         ),
         Kind.SCHEDULED_SOON: (
-            "Séance planifiée avec {customer_first_name} à {when}",
-            "{customer_first_name} a réservé une séance avec vous pour son véhicule {vehicle} à {when} : "
+            "Séance planifiée avec {customer_first_name} le {when}",
+            "{customer_first_name} a réservé une séance avec vous pour son véhicule {vehicle} le {when} : "
             "« {concern} ». Soyez en service quelques minutes avant : l'offre vous arrive au début.",
         ),
         Kind.SCHEDULED_REMINDER: (
-            "Votre séance planifiée est à {when}",
-            "Votre séance concernant votre véhicule {vehicle} commence à {when}. "
+            "Votre séance planifiée est le {when}",
+            "Votre séance concernant votre véhicule {vehicle} commence le {when}. "
             "Nous vous mettons en contact avec votre mécanicien au début ; gardez cette page à portée de main.",
         ),
     },
@@ -146,13 +151,24 @@ class _Missing(dict[str, object]):
         return ""
 
 
+def when_display(starts_at: str, timezone: str, language: str) -> str:
+    """An ISO moment as the recipient reads it in their time zone: "Thursday, Dec. 3, 2026,
+    2 p.m. EST" or "jeudi 3 décembre 2026, 14 h 00 EST"."""
+    moment = datetime.fromisoformat(starts_at).astimezone(ZoneInfo(timezone or "UTC"))
+    with translation.override("fr-ca" if language_of(language) == "fr" else "en"):
+        return formats.date_format(moment, "WEEKDAY_DATETIME_FORMAT")
+
+
 def render(kind: str, context: dict[str, object], language: str) -> tuple[str, str]:
     """(subject, body) for `kind` in `language`; a missing context value renders empty.
-    A context with `amount_cents` (and `currency`) gets `amount` written for `language`."""
+    A context with `amount_cents` (and `currency`) gets `amount` written for `language`;
+    one with `starts_at` (ISO) and `timezone` gets `when`, likewise."""
     subject, body = TEXTS[language_of(language)][kind]
     values = _Missing(context)
     if "amount_cents" in context:
         values["amount"] = amount_display(
             int(str(context["amount_cents"])), str(context.get("currency") or "CAD"), language
         )
+    if context.get("starts_at"):
+        values["when"] = when_display(str(context["starts_at"]), str(context.get("timezone") or "UTC"), language)
     return subject.format_map(values), body.format_map(values)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mechmatch.payments.plans import Plan, plan_get
 
@@ -11,11 +12,11 @@ class Payment(models.Model):
     provider signal moves it to PAID; a customer returning from checkout proves nothing."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        PAID = "paid", "Paid"
-        REFUNDING = "refunding", "Refund under way"
-        FAILED = "failed", "Failed"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        REFUNDING = "refunding", _("Refund under way")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
     reference = models.CharField(max_length=64, db_index=True, help_text="What is being paid for, e.g. intake:42")
@@ -60,9 +61,9 @@ class Refund(models.Model):
     (with an idempotency key, so a retry after a lost answer is not a second refund)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="refund")
     amount_cents = models.PositiveIntegerField()

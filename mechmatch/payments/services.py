@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.payments.models import Payment, Refund
@@ -73,11 +74,11 @@ def payment_start(
     customer to. A reference already paid for the same plan and amount is never charged twice.
     `base_url` ("https://host") makes the absolute URLs an external checkout needs."""
     if not return_path.startswith("/") or return_path.startswith("//"):
-        raise ValidationError({"return_path": "Must be a local path."})
+        raise ValidationError({"return_path": _("Must be a local path.")})
     success_url = return_path
     plan = plan_get(plan_code)
     if plan is None:
-        raise ValidationError({"plan_code": "Choose one of the plans."})
+        raise ValidationError({"plan_code": _("Choose one of the plans.")})
     amount = plan_price_cents(plan_code, brand_specialist=brand_specialist)
     currency = CURRENCY_BY_COUNTRY.get(country, "CAD")
     existing = (
@@ -299,7 +300,7 @@ def refunds_process_due(
     """The worker's step: asks the provider for each due refund (outside any transaction,
     with the provider's short timeout) and records the answer. Returns how many it tried."""
     tried = 0
-    for _ in range(limit):
+    for _attempt in range(limit):
         refund = _refund_claim(now or timezone.now(), refund_id)
         if refund is None:
             break

@@ -8,10 +8,21 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mechmatch.payments.plans import DEFAULT_PLAN, PLANS
 
-WEEKDAYS = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
+# A row heading, capitalised in French; the plain day names ("mardi 1 décembre") stay
+# lowercase inside dates, so the heading has its own context.
+WEEKDAYS = (
+    pgettext_lazy("weekday heading", "Monday"),
+    pgettext_lazy("weekday heading", "Tuesday"),
+    pgettext_lazy("weekday heading", "Wednesday"),
+    pgettext_lazy("weekday heading", "Thursday"),
+    pgettext_lazy("weekday heading", "Friday"),
+    pgettext_lazy("weekday heading", "Saturday"),
+    pgettext_lazy("weekday heading", "Sunday"),
+)
 PERIODS = 2  # periods a day on the page (the service takes any number)
 TIMEZONES = (
     "America/St_Johns", "America/Halifax", "America/Moncton", "America/Toronto", "America/New_York",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Consultation, Offer, RequestEvent, SessionRequest
@@ -60,9 +61,9 @@ def offer_accept(*, mechanic: Mechanic, offer_id: int, now: datetime | None = No
         raise NotFound("Offer not found.")
     mechanic.refresh_from_db(fields=["application_status", "account_status"])
     if not mechanic.is_eligible:
-        raise DispatchError("Your account cannot accept offers right now.")
+        raise DispatchError(_("Your account cannot accept offers right now."))
     if Consultation.objects.filter(mechanic=mechanic, status=Consultation.Status.ACTIVE).exists():
-        raise DispatchError("You already have an active session.")
+        raise DispatchError(_("You already have an active session."))
     response_seconds = max(0.0, (now - offer.offered_at).total_seconds())
     try:
         with events.atomic_with_events():
@@ -87,7 +88,7 @@ def offer_accept(*, mechanic: Mechanic, offer_id: int, now: datetime | None = No
                 updated_at=now,
             )
             if claimed != 1:
-                raise DispatchError("Another mechanic already accepted this request.")
+                raise DispatchError(_("Another mechanic already accepted this request."))
             from_status = request.status
             request.refresh_from_db()
             # Inserted before touching the mechanic row: a concurrent accept by the same
@@ -132,8 +133,8 @@ def offer_accept(*, mechanic: Mechanic, offer_id: int, now: datetime | None = No
     except IntegrityError as exc:
         text = str(exc)
         if "consultation_one_active" in text or ("consultation" in text and "mechanic_id" in text):
-            raise DispatchError("You already have an active session.") from exc
-        raise DispatchError("Another mechanic already accepted this request.") from exc
+            raise DispatchError(_("You already have an active session.")) from exc
+        raise DispatchError(_("Another mechanic already accepted this request.")) from exc
     return consultation
 
 
@@ -143,7 +144,7 @@ def offer_decline(*, mechanic: Mechanic, offer_id: int, reason: str = "", now: d
     now = now or timezone.now()
     reason = reason or ""
     if reason not in Offer.DeclineReason.values:
-        raise ValidationError({"reason": "Choose not_my_brand, busy, too_far or other."})
+        raise ValidationError({"reason": _("Choose not_my_brand, busy, too_far or other.")})
     offer = Offer.objects.filter(pk=offer_id, mechanic=mechanic).only("pk", "request_id", "offered_at").first()
     if offer is None:
         raise NotFound("Offer not found.")

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.dispatch import events
@@ -51,7 +52,7 @@ def request_cancel_by_operator(
         if request.status == Status.CANCELLED:
             return request
         if request.status not in CANCELLABLE:
-            raise DispatchError("A mechanic has already joined; end the session instead.")
+            raise DispatchError(_("A mechanic has already joined; end the session instead."))
         _withdraw_open_offers(request, reason="cancelled")
         _transition(
             request,
@@ -72,13 +73,13 @@ def request_extend_by_operator(
     waiting for the customer's choice gets that long before it is matched automatically."""
     _require_operator(operator)
     if not 0 < seconds <= MAX_EXTEND_SECONDS:
-        raise ValidationError({"seconds": f"Extend by 1 to {MAX_EXTEND_SECONDS} seconds."})
+        raise ValidationError({"seconds": _("Extend by 1 to %(n)s seconds.") % {"n": MAX_EXTEND_SECONDS}})
     now = now or timezone.now()
     until = now + timedelta(seconds=seconds)
     with events.atomic_with_events():
         request = _lock_request(request_id)
         if request.status not in SessionRequest.WAITING_STATUSES:
-            raise DispatchError("Only a request still waiting for a mechanic can be extended.")
+            raise DispatchError(_("Only a request still waiting for a mechanic can be extended."))
         offers = list(Offer.objects.filter(request=request, status=Offer.Status.OPEN, expires_at__lt=until))
         Offer.objects.filter(pk__in=[o.pk for o in offers], status=Offer.Status.OPEN).update(expires_at=until)
         for offer in offers:
@@ -105,21 +106,21 @@ def request_reassign_by_operator(
     now = now or timezone.now()
     mechanic = mechanic_available_qs().filter(pk=mechanic_id).first()
     if mechanic is None:
-        raise ValidationError({"mechanic_id": "That mechanic is not available right now."})
+        raise ValidationError({"mechanic_id": _("That mechanic is not available right now.")})
     try:
         with events.atomic_with_events():
             request = _lock_request(request_id)
             if request.status not in (*SessionRequest.WAITING_STATUSES, Status.EXPIRED):
-                raise DispatchError("Only a request still waiting for a mechanic can be reassigned.")
+                raise DispatchError(_("Only a request still waiting for a mechanic can be reassigned."))
             if Offer.objects.filter(request=request, mechanic=mechanic).exists():
-                raise ValidationError({"mechanic_id": "That mechanic has already had this request."})
+                raise ValidationError({"mechanic_id": _("That mechanic has already had this request.")})
             _withdraw_open_offers(request, reason="reassigned")
             request.routing_type = Routing.SELECTED
             SessionRequest.objects.filter(pk=request.pk).update(routing_type=Routing.SELECTED)
             _route_exclusive(request, mechanic, now, kind="operator_reassigned", actor=operator)
             _announce(request, request.status, now)
     except IntegrityError as exc:
-        raise DispatchError("The customer already has another active request for this vehicle.") from exc
+        raise DispatchError(_("The customer already has another active request for this vehicle.")) from exc
     except _Stale as exc:
-        raise DispatchError("The request changed meanwhile; try again.") from exc
+        raise DispatchError(_("The request changed meanwhile; try again.")) from exc
     return request

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.core.concerns import extract_keywords
@@ -91,7 +92,7 @@ def request_create(
     now = now or timezone.now()
     concern = (concern or "").strip()
     if len(concern) < MIN_CONCERN_LENGTH:
-        raise ValidationError({"concern": "Describe the problem in a few words."})
+        raise ValidationError({"concern": _("Describe the problem in a few words.")})
     if routing_type not in Routing.values:
         raise ValidationError({"routing_type": f"Choose one of: {', '.join(Routing.values)}."})
     if request_type not in RequestType.values:
@@ -122,15 +123,15 @@ def request_create(
             fav = Favourite.objects.filter(customer=profile).order_by("-created_at").first()
             selected_mechanic_id = fav.mechanic_id if fav else None
         if selected_mechanic_id is None:
-            raise ValidationError({"selected_mechanic_id": "Choose a mechanic for this routing type."})
+            raise ValidationError({"selected_mechanic_id": _("Choose a mechanic for this routing type.")})
         selected = Mechanic.objects.filter(pk=selected_mechanic_id).first()
         if selected is None or not selected.is_eligible:
-            raise ValidationError({"selected_mechanic_id": "That mechanic is not available on mechmatch."})
+            raise ValidationError({"selected_mechanic_id": _("That mechanic is not available on mechmatch.")})
     workshop: Workshop | None = None
     if routing_type in (Routing.WORKSHOP_ONLY, Routing.HYBRID):
         workshop = Workshop.objects.filter(pk=workshop_id).first() if workshop_id else None
         if workshop is None:
-            raise ValidationError({"workshop_id": "Choose a workshop for this routing type."})
+            raise ValidationError({"workshop_id": _("Choose a workshop for this routing type.")})
 
     profile = customer_profile_for(user)
     vehicle_row = vehicle_add(customer=profile, **clean_vehicle)
@@ -252,14 +253,14 @@ def request_choose(
     if choice not in CHOICES:
         raise ValidationError({"choice": f"Choose one of: {', '.join(CHOICES)}."})
     if choice == "pick_another" and not mechanic_id:
-        raise ValidationError({"mechanic_id": "Choose the mechanic to ask instead."})
+        raise ValidationError({"mechanic_id": _("Choose the mechanic to ask instead.")})
     if request_owned_by(user=user, request_id=request_id) is None:
         raise NotFound("Session request not found.")
     try:
         with events.atomic_with_events():
             request = _lock_request(request_id)
             if request.status not in (Status.AWAITING_CHOICE, Status.EXPIRED):
-                raise DispatchError("This request is not waiting for your choice.")
+                raise DispatchError(_("This request is not waiting for your choice."))
             event_record(
                 FunnelEvent.Name.FALLBACK_CHOSEN,
                 user=_customer_ref(request),
@@ -273,9 +274,9 @@ def request_choose(
             elif choice == "pick_another":
                 mechanic = mechanic_available_qs().filter(pk=mechanic_id).first() if mechanic_id else None
                 if mechanic is None:
-                    raise ValidationError({"mechanic_id": "That mechanic is not available right now."})
+                    raise ValidationError({"mechanic_id": _("That mechanic is not available right now.")})
                 if Offer.objects.filter(request=request, mechanic=mechanic).exists():
-                    raise ValidationError({"mechanic_id": "That mechanic has already had this request."})
+                    raise ValidationError({"mechanic_id": _("That mechanic has already had this request.")})
                 request.routing_type = Routing.SELECTED
                 SessionRequest.objects.filter(pk=request.pk).update(routing_type=Routing.SELECTED)
                 _route_exclusive(request, mechanic, now, kind="picked_another", actor=user)
@@ -286,9 +287,9 @@ def request_choose(
                 _transition(request, kind="scheduled", to_status=Status.SCHEDULED, fallback_due_at=None, actor=user)
             _announce(request, request.status, now, choice=choice)
     except IntegrityError as exc:
-        raise DispatchError("You already have another active request for this vehicle.") from exc
+        raise DispatchError(_("You already have another active request for this vehicle.")) from exc
     except _Stale as exc:
-        raise DispatchError("The request changed while you were choosing; please try again.") from exc
+        raise DispatchError(_("The request changed while you were choosing; please try again.")) from exc
     return request
 
 
@@ -303,10 +304,10 @@ def _choose_wait_longer(request: SessionRequest, now: datetime, *, actor: User) 
     )
     if offer is None or offer.status != Offer.Status.EXPIRED:
         if offer is not None and offer.status == Offer.Status.DECLINED:
-            raise DispatchError("That mechanic declined this request; pick another or be matched automatically.")
-        raise DispatchError("There is no offer to extend; pick another mechanic or be matched automatically.")
+            raise DispatchError(_("That mechanic declined this request; pick another or be matched automatically."))
+        raise DispatchError(_("There is no offer to extend; pick another mechanic or be matched automatically."))
     if not (offer.mechanic.is_eligible and offer.mechanic.is_on_shift):
-        raise DispatchError("That mechanic is no longer on shift; pick another or be matched automatically.")
+        raise DispatchError(_("That mechanic is no longer on shift; pick another or be matched automatically."))
     expires = now + timedelta(seconds=settings.EXTEND_WINDOW_SECONDS)
     # The same offer row is re-opened (one offer per mechanic and request); notified_at is
     # kept, and the mechanic hears "extended", never a second "new offer".
@@ -338,7 +339,7 @@ def request_cancel(*, user: User, request_id: int, now: datetime | None = None) 
         if request.status == Status.CANCELLED:
             return request
         if request.status not in (*SessionRequest.WAITING_STATUSES, Status.SCHEDULED, Status.EXPIRED):
-            raise DispatchError("A mechanic has already joined; end the session instead.")
+            raise DispatchError(_("A mechanic has already joined; end the session instead."))
         _withdraw_open_offers(request, reason="cancelled")
         _transition(request, kind="cancelled", to_status=Status.CANCELLED, fallback_due_at=None, actor=user)
         _announce(request, "cancelled", now)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mechmatch.accounts.models import User
 from mechmatch.dispatch import events
@@ -115,7 +116,7 @@ def _consultation_close(consultation: Consultation, *, actor: User | None, notes
             status=Consultation.Status.ENDED, ended_at=now, notes=(notes or consultation.notes)[:4000]
         )
         if ended != 1:
-            raise DispatchError("This session has already ended.")
+            raise DispatchError(_("This session has already ended."))
         Mechanic.objects.filter(pk=consultation.mechanic_id).update(completed_sessions=F("completed_sessions") + 1)
         _transition(request, kind="completed", to_status=Status.COMPLETED, actor=actor)
         event_record(

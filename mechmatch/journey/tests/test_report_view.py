@@ -59,3 +59,13 @@ def test_the_report_holds_the_notes_waiting_messages_photos_plan_and_durations(
     assert "You: The noise started on Monday" in text
     assert f"[photo] http://testserver/app/sessions/{consultation.pk}/photos/{photo.pk}/" in text
     assert "Plan: Free" in text and "Duration: 1 min" in text and "Wait before the mechanic joined:" in text
+
+
+def test_the_report_downloaded_from_a_french_page_is_in_french(consultation, customer):
+    session_end(user=customer.user, consultation_id=consultation.pk)
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr-CA")
+    client.force_login(customer.user)
+    text = client.get(reverse("journey:report", args=[consultation.pk])).content.decode()
+    assert text.startswith("Rapport de séance mechmatch\n")
+    assert "Durée : 1 min (terminée à " in text and "Mécanicien : Morgan Lee" in text
+    assert "\xa0h\xa0" in text.split("Date : ")[1].splitlines()[0]  # "2 décembre 2026, 20 h 07 UTC"

@@ -7,15 +7,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mechmatch.core import slots as core_slots
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.scheduling.models import AvailabilityRule, TimeOff
 
 _RULE_PROBLEMS = {
-    "weekday": "Choose a day of the week.",
-    "quarter_hour": "Times are on the quarter hour (:00, :15, :30 or :45).",
-    "order": "The end comes after the start.",
+    "weekday": gettext_lazy("Choose a day of the week."),
+    "quarter_hour": gettext_lazy("Times are on the quarter hour (:00, :15, :30 or :45)."),
+    "order": gettext_lazy("The end comes after the start."),
 }
 
 
@@ -25,7 +27,7 @@ def _as_time(value: Any, field: str) -> time:
     try:
         return time.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError({field: "Give a time as HH:MM."}) from None
+        raise ValidationError({field: _("Give a time as HH:MM.")}) from None
 
 
 def availability_set(*, mechanic: Mechanic, rules: list[dict[str, Any]], timezone: str | None = None) -> None:
@@ -37,21 +39,25 @@ def availability_set(*, mechanic: Mechanic, rules: list[dict[str, Any]], timezon
         try:
             weekday = int(raw.get("weekday"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise ValidationError({"rules": f"Rule {index + 1}: choose a day of the week."}) from None
+            raise ValidationError(
+                {"rules": _("Rule %(n)s: %(problem)s") % {"n": index + 1, "problem": _RULE_PROBLEMS["weekday"]}}
+            ) from None
         rule = core_slots.WeeklyRule(weekday, _as_time(raw.get("start"), "rules"), _as_time(raw.get("end"), "rules"))
         problem = core_slots.rule_problem(rule)
         if problem is not None:
-            raise ValidationError({"rules": f"Rule {index + 1}: {_RULE_PROBLEMS[problem]}"})
+            raise ValidationError(
+                {"rules": _("Rule %(n)s: %(problem)s") % {"n": index + 1, "problem": _RULE_PROBLEMS[problem]}}
+            )
         cleaned.append(rule)
     for a in cleaned:
         for b in cleaned:
             if a is not b and a.weekday == b.weekday and a.start < b.end and b.start < a.end:
-                raise ValidationError({"rules": "Two periods of the same day overlap."})
+                raise ValidationError({"rules": _("Two periods of the same day overlap.")})
     if timezone is not None:
         try:
             core_slots.zone(timezone)
         except ValueError:
-            raise ValidationError({"timezone": "Choose a time zone such as America/Toronto."}) from None
+            raise ValidationError({"timezone": _("Choose a time zone such as America/Toronto.")}) from None
     with transaction.atomic():
         if timezone is not None and timezone != mechanic.timezone:
             Mechanic.objects.filter(pk=mechanic.pk).update(timezone=timezone)
@@ -65,10 +71,10 @@ def availability_set(*, mechanic: Mechanic, rules: list[dict[str, Any]], timezon
 
 def time_off_add(*, mechanic: Mechanic, first_day: date | None, last_day: date | None) -> TimeOff:
     if first_day is None:
-        raise ValidationError({"first_day": "Give the first day off."})
+        raise ValidationError({"first_day": _("Give the first day off.")})
     last_day = last_day or first_day
     if last_day < first_day:
-        raise ValidationError({"last_day": "The last day off comes after the first."})
+        raise ValidationError({"last_day": _("The last day off comes after the first.")})
     return TimeOff.objects.create(mechanic=mechanic, first_day=first_day, last_day=last_day)
 
 

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mechmatch.accounts.models import User
 from mechmatch.core import slots as core_slots
@@ -33,7 +35,7 @@ from mechmatch.scheduling.models import Booking, BookingCell
 from mechmatch.scheduling.policy import bookable_window, cancel_terms
 from mechmatch.scheduling.selectors import mechanic_slot_is_open
 
-TAKEN = "That time was just booked by someone else; choose another."
+TAKEN = gettext_lazy("That time was just booked by someone else; choose another.")
 
 
 class BookingClosed(DispatchError):
@@ -42,20 +44,20 @@ class BookingClosed(DispatchError):
 
 def _check_start(starts_at: datetime | None, now: datetime) -> datetime:
     if starts_at is None or starts_at.tzinfo is None:
-        raise ValidationError({"starts_at": "Give the start time with its time zone."})
+        raise ValidationError({"starts_at": _("Give the start time with its time zone.")})
     earliest, latest = bookable_window(now)
     if starts_at < earliest:
-        raise ValidationError({"starts_at": "Choose a time a little further ahead."})
+        raise ValidationError({"starts_at": _("Choose a time a little further ahead.")})
     if starts_at > latest:
-        raise ValidationError({"starts_at": "Choose a time within the next two weeks."})
+        raise ValidationError({"starts_at": _("Choose a time within the next two weeks.")})
     if not core_slots.on_grid(starts_at):
-        raise ValidationError({"starts_at": "Choose one of the offered times."})
+        raise ValidationError({"starts_at": _("Choose one of the offered times.")})
     return starts_at
 
 
 def _check_slot(mechanic: Mechanic | None, starts_at: datetime, minutes: int) -> None:
     if mechanic is not None and not mechanic_slot_is_open(mechanic, start=starts_at, minutes=minutes):
-        raise ValidationError({"starts_at": "The mechanic is not available then; choose one of the offered times."})
+        raise ValidationError({"starts_at": _("The mechanic is not available then; choose one of the offered times.")})
 
 
 def _hold(booking: Booking) -> None:
@@ -92,12 +94,12 @@ def booking_create(
     now = now or timezone.now()
     plan = plan_get(plan_code or "")
     if plan is None:
-        raise ValidationError({"plan_code": "Choose one of the plans."})
+        raise ValidationError({"plan_code": _("Choose one of the plans.")})
     if request_type not in SessionRequest.RequestType.values:
-        raise ValidationError({"request_type": "Choose general or brand_specialist."})
+        raise ValidationError({"request_type": _("Choose general or brand_specialist.")})
     concern = (concern or "").strip()
     if len(concern) < 3:
-        raise ValidationError({"concern": "Describe the problem in a few words."})
+        raise ValidationError({"concern": _("Describe the problem in a few words.")})
     clean_vehicle = vehicle_clean(
         year=vehicle.get("year"), make=vehicle.get("make", ""), model=vehicle.get("model", ""),
         vin=vehicle.get("vin") or "",
@@ -107,7 +109,7 @@ def booking_create(
     if mechanic_id is not None:
         mechanic = Mechanic.objects.filter(pk=mechanic_id).first()
         if mechanic is None or not mechanic.is_eligible:
-            raise ValidationError({"mechanic_id": "That mechanic is not available on mechmatch."})
+            raise ValidationError({"mechanic_id": _("That mechanic is not available on mechmatch.")})
     starts_at = _check_start(starts_at, now)
     _check_slot(mechanic, starts_at, plan.minutes)
     try:

@@ -29,7 +29,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from mechmatch.core.slots import zone
 from mechmatch.dispatch.models import SessionRequest
 from mechmatch.dispatch.services.requests import request_create
 from mechmatch.notifications.models import Kind
@@ -109,8 +108,9 @@ def booking_start(booking: Booking, now: datetime) -> SessionRequest:
     return request
 
 
-def _when(moment: datetime, tz_name: str) -> str:
-    return moment.astimezone(zone(tz_name)).strftime("%Y-%m-%d %H:%M %Z")
+def _when(moment: datetime, tz_name: str) -> dict[str, str]:
+    """The moment and the recipient's zone; notifications.texts writes it in their language."""
+    return {"starts_at": moment.isoformat(), "timezone": tz_name}
 
 
 def _vehicle(booking: Booking) -> str:
@@ -128,7 +128,7 @@ def _remind(booking: Booking, name: str) -> None:
         context={
             "mechanic_name": mechanic.display_name if mechanic is not None else "",
             "vehicle": vehicle,
-            "when": _when(booking.starts_at, viewer_timezone(booking.customer)),
+            **_when(booking.starts_at, viewer_timezone(booking.customer)),
             "path": reverse("scheduling:bookings"),
         },
         dedupe_key=f"reminder:{name}:booking:{booking.pk}:{stamp}:customer",
@@ -141,7 +141,7 @@ def _remind(booking: Booking, name: str) -> None:
                 "customer_first_name": booking.customer.first_name,
                 "vehicle": vehicle,
                 "concern": booking.concern[:200],
-                "when": _when(booking.starts_at, mechanic_timezone(mechanic)),
+                **_when(booking.starts_at, mechanic_timezone(mechanic)),
                 "path": reverse("scheduling:bookings"),
             },
             dedupe_key=f"reminder:{name}:booking:{booking.pk}:{stamp}:mechanic",

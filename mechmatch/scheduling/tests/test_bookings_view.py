@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from mechmatch.core.slots import zone
 from mechmatch.scheduling.testing import make_booking, make_week
@@ -22,8 +23,9 @@ def test_the_customer_and_the_mechanic_each_see_the_booking_in_their_own_time_zo
     make_booking(customer.user, mechanic, start, now=timezone.now())
     mine = customer_client.get(URL).content.decode()
     theirs = mechanic_client.get(URL).content.decode()
-    toronto = start.astimezone(zone("America/Toronto")).strftime("%H:%M")
-    st_johns = start.astimezone(zone("America/St_Johns")).strftime("%H:%M")
+    # The page writes times in its language's format ("7:30 a.m." in English).
+    toronto = date_format(start.astimezone(zone("America/Toronto")), "TIME_FORMAT")
+    st_johns = date_format(start.astimezone(zone("America/St_Johns")), "TIME_FORMAT")
     assert toronto in mine and "Morgan Lee" in mine and "Reschedule" in mine
     assert st_johns in theirs and "Casey" in theirs and "Reschedule" not in theirs
     assert 'data-testid="no-bookings"' in outsider_client.get(URL).content.decode()

@@ -123,4 +123,5 @@ def test_the_reminder_reads_in_the_recipients_language_and_time_zone(customer, m
     note = Notification.objects.get(kind=Kind.SCHEDULED_REMINDER)
     with translation.override("en"):
         message = notification_message(note)
-    assert "Votre séance planifiée est à 2027-03-12 09:00 EST" in message.subject
+    # fr-CA as Québec writes it (OQLF): lowercase weekday, "09 h 00" with no-break spaces.
+    assert "Votre séance planifiée est le vendredi 12 mars 2027, 09\xa0h\xa000 EST" in message.subject

@@ -7,6 +7,7 @@ from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from mechmatch.core.slots import zone
@@ -19,7 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _day_label(moment) -> str:  # noqa: ANN001
-    return f"{moment:%A} {moment.day} {moment:%B}"  # Django's "l j F" in English
+    return f"{moment:%A}, {moment:%B} {moment.day}"  # WEEKDAY_DATE_FORMAT in English: "l, F j"
+
+
+def _time_label(moment) -> str:  # noqa: ANN001
+    """The time as the English page writes it (TIME_FORMAT, "11 p.m.", "9:15 a.m."), followed
+    by the zone, so "1 p.m." cannot match inside "11 p.m."."""
+    return f", {date_format(moment, 'TIME_FORMAT')} "
 
 
 def test_a_customer_books_tomorrow_both_see_it_and_the_customer_moves_it(new_context, shots):
@@ -49,7 +56,7 @@ def test_a_customer_books_tomorrow_both_see_it_and_the_customer_moves_it(new_con
     customer.get_by_role("button", name="Book this time").click()
     expect(customer.get_by_text("Your session is booked.")).to_be_visible()
     booking = Booking.objects.get(customer__email="robin.sched@example.test")
-    first_when = booking.starts_at.astimezone(zone("America/Toronto")).strftime("%H:%M")
+    first_when = _time_label(booking.starts_at.astimezone(zone("America/Toronto")))
     expect(customer.get_by_test_id("booking-when")).to_contain_text(first_when)
     expect(customer.get_by_test_id("booking-when")).to_contain_text(tomorrow)
     shots(customer, "customer-bookings")
@@ -70,7 +77,7 @@ def test_a_customer_books_tomorrow_both_see_it_and_the_customer_moves_it(new_con
     customer.get_by_role("button", name="Move my session").click()
     expect(customer.get_by_text("Your session was moved.")).to_be_visible()
     booking.refresh_from_db()
-    new_when = booking.starts_at.astimezone(zone("America/Toronto")).strftime("%H:%M")
+    new_when = _time_label(booking.starts_at.astimezone(zone("America/Toronto")))
     assert new_when != first_when
     expect(customer.get_by_test_id("booking-when")).to_contain_text(new_when)
     shots(customer, "rescheduled")
