@@ -126,6 +126,15 @@ class World:
     operator: User
     pages: dict[str, list[str]]  # role -> paths
 
+    def person(self, role: str) -> User:
+        """Who signs in for a role of `pages`."""
+        return {
+            "customer": self.customer,
+            "mechanic": self.mechanic,
+            "live_mechanic": self.live_mechanic,
+            "operator": self.operator,
+        }[role]
+
 
 def seed_world() -> World:
     """A customer with a draft to preview, one to pay, a request waiting on a mechanic, a

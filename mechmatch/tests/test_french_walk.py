@@ -28,15 +28,9 @@ def test_the_rule_finds_catalogue_english_and_not_french():
 
 def test_every_page_reads_in_french_for_each_role():
     world = seed_world()
-    people = {
-        "customer": world.customer,
-        "mechanic": world.mechanic,
-        "live_mechanic": world.live_mechanic,
-        "operator": world.operator,
-    }
     found: dict[str, list[str]] = {}
     for role, paths in world.pages.items():
-        client = french_client(people[role])
+        client = french_client(world.person(role))
         for path in paths:
             response = client.get(path, follow=True)
             expected = 404 if path == "/no-such-page/" else 200

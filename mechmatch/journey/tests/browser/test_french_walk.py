@@ -28,16 +28,10 @@ def sign_in_in_french(page, email: str) -> None:  # noqa: ANN001
 
 def test_every_page_reads_in_french_in_the_browser(new_context, shots):
     world = seed_world()
-    people = {
-        "customer": world.customer,
-        "mechanic": world.mechanic,
-        "live_mechanic": world.live_mechanic,
-        "operator": world.operator,
-    }
     found: dict[str, list[str]] = {}
     for role, paths in world.pages.items():
         page = new_context(locale="fr-CA", extra_http_headers={"Accept-Language": "fr-CA,fr;q=0.9"}).new_page()
-        sign_in_in_french(page, people[role].email)
+        sign_in_in_french(page, world.person(role).email)
         for path in paths:
             response = page.goto(path)
             assert response is not None and response.status == (404 if path == "/no-such-page/" else 200), path
