@@ -127,14 +127,14 @@ CANDIDATE_ORDER = (Cast("is_on_shift", IntegerField()).desc(), "-rating_average"
 
 
 def _candidates(qs: QuerySet[Mechanic], limit: int) -> list[Candidate]:
-    """The first `limit` mechanics of qs in CANDIDATE_ORDER. Two reads: the ids from the
-    covering cell index (filter and sort without touching the table), then only those rows."""
-    ids = list(qs.order_by(*CANDIDATE_ORDER).values_list("id", flat=True)[:limit])
-    if not ids:
-        return []
-    position = {pk: i for i, pk in enumerate(ids)}
-    rows = Mechanic.objects.filter(id__in=ids).values_list(*CANDIDATE_COLUMNS)
-    return sorted((candidate_from_row(row) for row in rows), key=lambda c: position[c.id])
+    """The first `limit` mechanics of qs in CANDIDATE_ORDER, in one statement whose inner
+    select takes the ids from the covering cell index (filter and sort without touching the
+    table); the outer one reads only those rows, and they are put back in order here."""
+    chosen = qs.order_by(*CANDIDATE_ORDER).values("id")[:limit]
+    rows = Mechanic.objects.filter(id__in=chosen).values_list(*CANDIDATE_COLUMNS)
+    candidates = [candidate_from_row(row) for row in rows]
+    candidates.sort(key=lambda c: (not c.is_on_shift, -c.rating, c.id))  # CANDIDATE_ORDER again
+    return candidates
 
 
 def disk_cells(lat: float, lon: float, resolution: int, k: int) -> list[int]:
