@@ -70,6 +70,10 @@ def experiment_exposure_record(*, experiment: Experiment, customer: Any) -> str 
     arm = experiment_arm(experiment, customer.pk)
     if arm is None:
         return None
+    # Every preview and directory call lands here: after the first exposure a plain read says
+    # so, instead of opening a write transaction (on SQLite, BEGIN IMMEDIATE takes the lock).
+    if Exposure.objects.filter(experiment=experiment, customer_id=customer.pk).exists():
+        return arm
     try:
         with transaction.atomic():
             Exposure.objects.get_or_create(experiment=experiment, customer_id=customer.pk, defaults={"arm": arm})
