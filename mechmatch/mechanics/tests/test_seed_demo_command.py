@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import connection
 from django.http import HttpRequest
 
 from mechmatch.customers.models import CustomerProfile
@@ -115,3 +116,16 @@ def test_seeded_brand_rows_carry_their_mechanics_cells(tmp_path):
     assert rows.exists()
     for row in rows:
         assert (row.h3_r3, row.h3_r5, row.h3_r7) == (row.mechanic.h3_r3, row.mechanic.h3_r5, row.mechanic.h3_r7)
+
+
+def test_it_leaves_planner_statistics_for_what_it_loaded(tmp_path):
+    # Without them PostgreSQL reads the directory's eligible mechanics row by row.
+    _seed(tmp_path, mechanics=50, customers=5, seed=5)
+    table = Mechanic._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            assert cursor.fetchone()[0] == 50
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+            assert cursor.fetchone()[0] > 0
