@@ -119,8 +119,12 @@ def parse_mix(text: str) -> dict[str, int]:
 async def browse(
     host: str, port: int, mix: dict[str, int], deadline: float, think: tuple[float, float], seed: int, stats: Stats
 ) -> None:
-    """One simulated user: a request from the mix, a pause, again, until the deadline."""
+    """One simulated user: a request from the mix, a pause, again, until the deadline. Each
+    user has its own client address, as real users behind the one proxy in front would
+    (bin/bench-load trusts one proxy): one address for all would pile every user's requests
+    into one rate-limit history, thousands of entries rewritten on each request."""
     rng = random.Random(seed)
+    address = f"10.{(seed >> 16) & 255}.{(seed >> 8) & 255}.{seed & 255}"
     names, weights = list(mix), list(mix.values())
     conn = Connection(host, port)
     await asyncio.sleep(rng.uniform(0, think[1]))  # users arrive spread out, not in one burst
@@ -128,7 +132,9 @@ async def browse(
         while time.monotonic() < deadline:
             name = rng.choices(names, weights)[0]
             method, path, body = ENDPOINTS[name](rng)
-            headers = {"Content-Type": "application/json"} if body else {}
+            headers = {"X-Forwarded-For": address}
+            if body:
+                headers["Content-Type"] = "application/json"
             started = time.monotonic()
             try:
                 response = await conn.request(method, path, headers, body)
