@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE := mechmatch.settings
 # The embedded default keeps a generated key in var/ (settings refuse to start without a key).
 export SECRET_KEY_FILE ?= $(CURDIR)/var/secret-key
 
-.PHONY: run test test-sqlite test-postgres install browser-deps services lint format migrate seed bench bench-load bench-streams clean
+.PHONY: run test test-sqlite test-postgres install browser-deps services lint format migrate seed bench bench-load bench-streams bench-uploads clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,9 @@ bench-load: install
 
 bench-streams: install
 	BIN=$(BIN) bin/bench-load streams
+
+bench-uploads: install
+	BIN=$(BIN) bin/bench-load uploads
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo

@@ -148,6 +148,84 @@ async def browse(
         conn.close()
 
 
+PHOTO_PATH = "/api/mechanic/profile/photo"
+
+
+def probe_images() -> list[tuple[str, bytes, int]]:
+    """The upload probe's images, each with the status it should get: the 6300x6300 PNG
+    (154 KB on the wire, 119 MB decoded) that once held SQLite's write lock for over a
+    second, and the largest PNG still accepted (12.6 MP, decoded in full: a PNG has no
+    in-decoder scaling)."""
+    import io
+
+    from PIL import Image
+
+    def png(size: tuple[int, int]) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", size, "navy").save(out, "PNG")
+        return out.getvalue()
+
+    return [("photo_refused", png((6300, 6300)), 400), ("photo_accepted", png((4096, 3072)), 200)]
+
+
+def multipart(field_name: str, filename: str, content_type: str, data: bytes) -> tuple[str, bytes]:
+    """A multipart/form-data body with one file; returns (Content-Type, body)."""
+    boundary = "mechmatch-bench-" + os.urandom(8).hex()
+    head = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="{field_name}"; filename="{filename}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n"
+    ).encode()
+    return f"multipart/form-data; boundary={boundary}", head + data + f"\r\n--{boundary}--\r\n".encode()
+
+
+async def upload_photos(
+    host: str, port: int, token: str, images: list[tuple[str, bytes, int]], deadline: float, stats: Stats
+) -> None:
+    """One mechanic uploading the probe images back to back until the deadline."""
+    conn = Connection(host, port, timeout=60)
+    try:
+        while time.monotonic() < deadline:
+            for name, data, expected in images:
+                content_type, body = multipart("photo", "me.png", "image/png", data)
+                headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+                started = time.monotonic()
+                try:
+                    response = await conn.request("POST", PHOTO_PATH, headers, body)
+                    ok, detail = response.status == expected, f"{response.status} {response.body[:120]!r}"
+                except Exception as exc:  # noqa: BLE001
+                    ok, detail = False, f"{type(exc).__name__}: {exc}"
+                stats.record(name, time.monotonic() - started, ok, detail)
+    finally:
+        conn.close()
+
+
+async def toggle_shift(
+    host: str, port: int, token: str, deadline: float, stats: Stats, restore: bool, pause: float = 0.1
+) -> None:
+    """Another mechanic going off and on shift, a write each time, while the uploads run;
+    leaves the shift as it found it."""
+    conn = Connection(host, port)
+    online = not restore
+    try:
+        while time.monotonic() < deadline:
+            body = json.dumps({"online": online}).encode()
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            started = time.monotonic()
+            try:
+                response = await conn.request("POST", "/api/mechanic/shift", headers, body)
+                ok, detail = response.status == 200, f"{response.status} {response.body[:120]!r}"
+            except Exception as exc:  # noqa: BLE001
+                ok, detail = False, f"{type(exc).__name__}: {exc}"
+            stats.record("shift", time.monotonic() - started, ok, detail)
+            online = not online
+            await asyncio.sleep(pause)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        await conn.request("POST", "/api/mechanic/shift", headers, json.dumps({"online": restore}).encode())
+    finally:
+        conn.close()
+
+
 @dataclass
 class StreamPool:
     """Idle streams held open; counts how many are still connected."""

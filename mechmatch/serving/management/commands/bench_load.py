@@ -5,6 +5,7 @@ probes. Bounded in time, stops by itself, targets only 127.0.0.1.
     manage.py bench_load --url http://127.0.0.1:8100 --users 200 --seconds 60
     manage.py bench_load --url http://127.0.0.1:8100 --streams 5000 --users 20 --mix home=1 --seconds 30
     manage.py bench_load --url http://127.0.0.1:8100 --streams 1000 --users 0 --accepts 40
+    manage.py bench_load --url http://127.0.0.1:8100 --users 0 --uploads 16 --upload-seconds 20
 
 It mints API tokens (named "bench-load", removed at the end) and, with --accepts, creates
 session requests in the database the server uses: point it at a benchmark database."""
@@ -43,11 +44,18 @@ class Command(BaseCommand):
         parser.add_argument("--think", default="0.5,1.5", help="Pause between a user's requests (min,max s).")
         parser.add_argument("--streams", type=int, default=0, help="Idle event streams held during the run.")
         parser.add_argument("--accepts", type=int, default=0, help="Accept-to-screen probes after the run.")
+        parser.add_argument(
+            "--uploads", type=int, default=0, help="Mechanics uploading photos while another changes shift."
+        )
+        parser.add_argument("--upload-seconds", type=float, default=20.0)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        host, port = split_url(options["url"])
+        try:
+            host, port = split_url(options["url"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # every stream is a socket
         try:
@@ -58,9 +66,10 @@ class Command(BaseCommand):
         think = (float(low), float(high or low))
         stream_targets = self._stream_targets(options["streams"])
         probes = self._probe_pairs(options["accepts"])
+        uploaders = self._upload_targets(options["uploads"])
         close_old_connections()
         try:
-            result = asyncio.run(self._run(host, port, mix, think, options, stream_targets, probes))
+            result = asyncio.run(self._run(host, port, mix, think, options, stream_targets, probes, uploaders))
         finally:
             ApiToken.objects.filter(name=TOKEN_NAME).delete()
         result["load_average_after"] = loadgen.load_average()
@@ -131,6 +140,25 @@ class Command(BaseCommand):
             )
         return probes
 
+    def _upload_targets(self, count: int) -> dict[str, Any] | None:
+        """Tokens of `count` uploading mechanics and of one more who changes shift; taken
+        from the end of the id order, away from the streams' mechanics."""
+        if count <= 0:
+            return None
+        mechanics = list(
+            Mechanic.objects.filter(application_status="approved", account_status="active")
+            .select_related("user")
+            .order_by("-id")[: count + 1]
+        )
+        if len(mechanics) < count + 1:
+            raise CommandError(f"{count} uploads need {count + 1} mechanics; the database has {len(mechanics)}")
+        shifter, *uploaders = mechanics
+        return {
+            "shift_token": token_create(user=shifter.user, name=TOKEN_NAME)[1],
+            "shift_restore": shifter.is_on_shift,
+            "upload_tokens": [token_create(user=m.user, name=TOKEN_NAME)[1] for m in uploaders],
+        }
+
     # ---------------------------------------------------------------- the run (network)
 
     async def _run(
@@ -142,6 +170,7 @@ class Command(BaseCommand):
         options: dict[str, Any],
         stream_targets: list[tuple[str, str]],
         probes: list[dict[str, Any]],
+        uploaders: dict[str, Any] | None,
     ) -> dict[str, Any]:
         result: dict[str, Any] = {"url": options["url"], "load_average_before": loadgen.load_average()}
         pool = loadgen.StreamPool()
@@ -177,6 +206,8 @@ class Command(BaseCommand):
                 )
             if probes:
                 result["accept_to_screen"] = await self._probe(host, port, probes)
+            if uploaders:
+                result["uploads"] = await self._uploads(host, port, uploaders, options["upload_seconds"])
             if stream_targets:
                 result["streams"]["held_at_end"] = pool.open_now
         finally:
@@ -216,6 +247,26 @@ class Command(BaseCommand):
             "max_ms": round((latencies[-1] if latencies else 0) * 1000, 1),
         }
 
+    async def _uploads(self, host: str, port: int, uploaders: dict[str, Any], seconds: float) -> dict[str, Any]:
+        images = loadgen.probe_images()
+        stats = loadgen.Stats()
+        deadline = time.monotonic() + seconds
+        started = time.monotonic()
+        await asyncio.gather(
+            loadgen.toggle_shift(
+                host, port, uploaders["shift_token"], deadline, stats, restore=uploaders["shift_restore"]
+            ),
+            *(
+                loadgen.upload_photos(host, port, token, images, deadline, stats)
+                for token in uploaders["upload_tokens"]
+            ),
+        )
+        return {
+            "uploaders": len(uploaders["upload_tokens"]),
+            "endpoints": stats.report(time.monotonic() - started),
+            "error_samples": stats.error_samples,
+        }
+
     # ---------------------------------------------------------------- output
 
     def _print(self, result: dict[str, Any]) -> None:
@@ -232,11 +283,8 @@ class Command(BaseCommand):
                 f"{memory['processes']} processes {memory['rss_mb_each']}"
             )
         if "endpoints" in result:
-            columns = ("requests", "rps", "p50_ms", "p95_ms", "p99_ms", "errors")
             lines.append(f"{result['users']} users")
-            lines.append(f"{'endpoint':<10}" + "".join(f"{c:>10}" for c in columns))
-            for name, row in result["endpoints"].items():
-                lines.append(f"{name:<10}" + "".join(f"{row[c]:>10}" for c in columns))
+            lines += self._table(result["endpoints"])
             lines.append(f"server CPU per request: {result['server_cpu_ms_per_request']} ms")
             lines += [f"  error: {sample}" for sample in result["error_samples"]]
         if "accept_to_screen" in result:
@@ -245,5 +293,17 @@ class Command(BaseCommand):
                 f"accept-to-screen: {a['probes']} probes, {a['failures']} failed, "
                 f"p50 {a['p50_ms']} ms, p95 {a['p95_ms']} ms, max {a['max_ms']} ms"
             )
+        if "uploads" in result:
+            u = result["uploads"]
+            lines.append(f"{u['uploaders']} mechanics uploading photos while another changes shift")
+            lines += self._table(u["endpoints"])
+            lines += [f"  error: {sample}" for sample in u["error_samples"]]
         lines.append(f"load average after {result['load_average_after']}")
         self.stdout.write("\n".join(lines))
+
+    @staticmethod
+    def _table(rows: dict[str, dict[str, Any]]) -> list[str]:
+        columns = ("requests", "rps", "p50_ms", "p95_ms", "p99_ms", "errors")
+        lines = [f"{'endpoint':<15}" + "".join(f"{c:>10}" for c in columns)]
+        lines += [f"{name:<15}" + "".join(f"{row[c]:>10}" for c in columns) for name, row in rows.items()]
+        return lines
