@@ -22,8 +22,8 @@ def test_it_reports_the_mix_and_the_upload_probe_and_cleans_up_after_itself(tmp_
     for n in range(2):
         make_mechanic(display_name=f"Uploader {n}")
     shifter = make_mechanic(display_name="Shifter", on_shift=False)  # the newest changes shift
-    limits = {"RATE_LIMIT_PREVIEW": "10000/min", "RATE_LIMIT_DIRECTORY": "10000/min"}
-    with serve(tmp_path, MEDIA_ROOT=str(tmp_path / "media"), **limits) as served:
+    media = str(tmp_path / "media")
+    with serve(tmp_path, MEDIA_ROOT=media, RATE_LIMIT_PREVIEW="10000/min", RATE_LIMIT_DIRECTORY="10000/min") as served:
         out = StringIO()
         call_command(
             "bench_load",
