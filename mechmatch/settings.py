@@ -32,18 +32,29 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use true or false.")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """A count or a number of seconds: a word or a value below `minimum` stops the start,
+    naming the variable (WEB_WORKERS=0 would otherwise serve nothing, quietly)."""
+    return int(_env_number(name, default, int, minimum))
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    return float(_env_number(name, default, float, minimum))
+
+
+def _env_number(name: str, default: float, kind: type[int] | type[float], minimum: float) -> float:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
-    return int(value)
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return float(value)
+    try:
+        number = kind(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not {'a whole number' if kind is int else 'a number'}."
+        ) from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is below its minimum of {minimum}.")
+    return number
 
 
 def env_secret(name: str, *, min_length: int) -> str:
@@ -262,7 +273,7 @@ NEW_MECHANIC_SESSIONS = env_int("NEW_MECHANIC_SESSIONS", 5)
 NEW_MECHANIC_OFFER_SHARE = env_float("NEW_MECHANIC_OFFER_SHARE", 0.2)
 DISPATCH_POLL_SECONDS = env_float("DISPATCH_POLL_SECONDS", 1.0)
 # Requests per dispatcher transaction: ~50 ms of SQLite's one write lock on a quiet machine.
-DISPATCH_BATCH = env_int("DISPATCH_BATCH", 100)
+DISPATCH_BATCH = env_int("DISPATCH_BATCH", 100, minimum=1)
 DISPATCH_LOG_SECONDS = env_float("DISPATCH_LOG_SECONDS", 60.0)  # the dispatcher's status line (lag, counts)
 # After a database or broker error the dispatcher waits up to this long (exponential, jittered).
 DISPATCH_BACKOFF_MAX_SECONDS = env_float("DISPATCH_BACKOFF_MAX_SECONDS", 10.0)
@@ -275,10 +286,10 @@ EVENT_HEARTBEAT_SECONDS = env_float("EVENT_HEARTBEAT_SECONDS", 15.0)
 # `Authorization: Bearer <token>` lets a Prometheus scraper read /metrics (staff sessions
 # always may); unset, only staff can. At least 24 characters.
 METRICS_TOKEN = env_secret("METRICS_TOKEN", min_length=24)
-WEB_WORKERS = env_int("WEB_WORKERS", (os.cpu_count() or 1) + 1)
-WEB_THREADS = env_int("WEB_THREADS", 8)
+WEB_WORKERS = env_int("WEB_WORKERS", (os.cpu_count() or 1) + 1, minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 8, minimum=1)
 EVENT_STREAMS_PER_USER = env_int("EVENT_STREAMS_PER_USER", 10)  # per serving process
-EVENT_STREAM_DB_THREADS = env_int("EVENT_STREAM_DB_THREADS", 2)
+EVENT_STREAM_DB_THREADS = env_int("EVENT_STREAM_DB_THREADS", 2, minimum=1)
 EVENT_SQLITE_POLL_SECONDS = env_float("EVENT_SQLITE_POLL_SECONDS", 0.1)
 EVENT_SAFETY_POLL_SECONDS = env_float("EVENT_SAFETY_POLL_SECONDS", 5.0)  # sweep despite LISTEN / pub-sub
 EVENT_FALLBACK_POLL_SECONDS = env_float("EVENT_FALLBACK_POLL_SECONDS", 1.0)  # while the subscriber is down

@@ -76,3 +76,32 @@ def test_the_settings_refuse_a_short_metrics_token_at_start_up(tmp_path):
         timeout=120,
     )
     assert done.returncode != 0 and "METRICS_TOKEN is too short" in done.stderr
+
+
+@pytest.mark.parametrize("value", ["three", "2.5", "1e3"])
+def test_a_whole_number_variable_that_is_not_one_stops_the_start_naming_it(monkeypatch, value):
+    from mechmatch.settings import env_int
+
+    monkeypatch.setenv("MECHMATCH_TEST_COUNT", value)
+    with pytest.raises(ImproperlyConfigured, match="MECHMATCH_TEST_COUNT.*whole number"):
+        env_int("MECHMATCH_TEST_COUNT", 4)
+
+
+def test_a_number_below_its_minimum_stops_the_start_naming_it(monkeypatch):
+    from mechmatch.settings import env_float, env_int
+
+    monkeypatch.setenv("MECHMATCH_TEST_COUNT", "0")
+    with pytest.raises(ImproperlyConfigured, match="MECHMATCH_TEST_COUNT='0' is below its minimum of 1"):
+        env_int("MECHMATCH_TEST_COUNT", 4, minimum=1)
+    monkeypatch.setenv("MECHMATCH_TEST_SECONDS", "-0.5")
+    with pytest.raises(ImproperlyConfigured, match="MECHMATCH_TEST_SECONDS"):
+        env_float("MECHMATCH_TEST_SECONDS", 1.0)
+
+
+def test_unset_numbers_take_their_default_and_set_ones_are_read(monkeypatch):
+    from mechmatch.settings import env_float, env_int
+
+    monkeypatch.delenv("MECHMATCH_TEST_COUNT", raising=False)
+    assert env_int("MECHMATCH_TEST_COUNT", 4, minimum=1) == 4
+    monkeypatch.setenv("MECHMATCH_TEST_SECONDS", " 2.5 ")
+    assert env_float("MECHMATCH_TEST_SECONDS", 1.0) == 2.5
