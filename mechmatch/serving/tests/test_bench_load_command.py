@@ -5,10 +5,13 @@ measured nothing (or only errors) cannot pass for one."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from mechmatch.accounts.models import ApiToken
 from mechmatch.mechanics.models import Mechanic
@@ -18,25 +21,31 @@ from mechmatch.testing import make_mechanic
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _bench_load(**options: object) -> dict[str, Any]:
+    """Runs the command on its own thread: the session's browser fixture keeps an event
+    loop running on this one, and asyncio.run refuses to nest."""
+    out = StringIO()
+
+    def run() -> None:
+        try:
+            call_command("bench_load", stdout=out, **options)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(run).result()
+    return dict(json.loads(out.getvalue()))
+
+
 def test_it_reports_the_mix_and_the_upload_probe_and_cleans_up_after_itself(tmp_path):
     for n in range(2):
         make_mechanic(display_name=f"Uploader {n}")
     shifter = make_mechanic(display_name="Shifter", on_shift=False)  # the newest changes shift
     media = str(tmp_path / "media")
     with serve(tmp_path, MEDIA_ROOT=media, RATE_LIMIT_PREVIEW="10000/min", RATE_LIMIT_DIRECTORY="10000/min") as served:
-        out = StringIO()
-        call_command(
-            "bench_load",
-            url=served.url,
-            users=3,
-            seconds=2,
-            think="0.1,0.2",
-            uploads=2,
-            upload_seconds=2,
-            json=True,
-            stdout=out,
+        result = _bench_load(
+            url=served.url, users=3, seconds=2, think="0.1,0.2", uploads=2, upload_seconds=2, json=True
         )
-    result = json.loads(out.getvalue())
 
     mix = result["endpoints"]
     assert set(mix) == {"preview", "directory", "home", "all"}
