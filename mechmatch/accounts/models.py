@@ -82,3 +82,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class RateLimitCount(models.Model):
+    """Requests one caller (a user, or an address) made to one rate-limited scope in one
+    window of time. mechmatch.throttles counts with one upsert a request and estimates the
+    sliding window from this window and the one before; the dispatcher deletes expired rows."""
+
+    key = models.CharField(max_length=200)  # "<scope>:user-<id>" or "<scope>:ip-<address>"
+    window_start = models.BigIntegerField()  # seconds since the epoch, a multiple of the window
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)  # seconds since the epoch: no longer read
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_limit_count_key_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start}: {self.hits}"

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from mechmatch.accounts.models import ApiToken, User
+from mechmatch.accounts.models import ApiToken, RateLimitCount, User
 
 
 def token_idle_cutoff() -> datetime:
@@ -30,3 +30,8 @@ def token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
 
 def token_expires_at(token: ApiToken) -> datetime:
     return (token.last_used_at or token.created_at) + timedelta(days=settings.TOKEN_IDLE_DAYS)
+
+
+def rate_limit_hits(*, key: str, window_start: int) -> int:
+    found = RateLimitCount.objects.filter(key=key, window_start=window_start).values_list("hits", flat=True).first()
+    return int(found or 0)

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mechmatch.accounts.models import ApiToken, User
+from mechmatch.accounts.models import ApiToken, RateLimitCount, User
 from mechmatch.accounts.selectors import tokens_live
 
 TOKEN_BYTES = 32
@@ -130,3 +130,35 @@ def operator_grant(*, user: User) -> User:
     user.save(update_fields=["role", "is_staff"])
     user.groups.add(group)
     return user
+
+
+def rate_limit_count_hit(*, key: str, window_start: int, expires_at: int) -> int:
+    """Counts one request in its window and returns the window's count, in one statement
+    (an upsert, autocommit): no transaction is held open around it."""
+    q = connection.ops.quote_name
+    table, key_, start, hits, expires = (
+        q(name) for name in (RateLimitCount._meta.db_table, "key", "window_start", "hits", "expires_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_}, {start}, {hits}, {expires}) VALUES (%s, %s, 1, %s) "
+            f"ON CONFLICT ({key_}, {start}) DO UPDATE SET {hits} = {table}.{hits} + 1 RETURNING {hits}",
+            [key, window_start, expires_at],
+        )
+        return int(cursor.fetchone()[0])
+
+
+RATE_LIMIT_PRUNE_BATCH = 5000
+
+
+def rate_limit_counts_prune(*, now: int) -> int:
+    """Deletes the windows no limit reads any more, a bounded batch per statement so no
+    delete holds SQLite's write lock for long. Returns how many went."""
+    deleted = 0
+    while True:
+        ids = list(
+            RateLimitCount.objects.filter(expires_at__lt=now).values_list("pk", flat=True)[:RATE_LIMIT_PRUNE_BATCH]
+        )
+        if not ids:
+            return deleted
+        deleted += RateLimitCount.objects.filter(pk__in=ids).delete()[0]

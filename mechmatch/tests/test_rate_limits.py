@@ -1,4 +1,4 @@
-"""Rate limits on the endpoints an abuser would hammer, counted on the shared cache by client
+"""Rate limits on the endpoints an abuser would hammer, counted in the database by client
 address (or by user when signed in), and not escaped by forging X-Forwarded-For."""
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def test_past_the_limit_an_endpoint_answers_429_with_retry_after(three_a_minute,
     assert [_call(client, scope).status_code != 429 for _ in range(3)] == [True] * 3
     refused = _call(client, scope)
     assert refused.status_code == 429
-    assert 1 <= int(refused["Retry-After"]) <= 60
+    # the rest of this minute, and then until this minute's 4 requests weigh little enough
+    assert 1 <= int(refused["Retry-After"]) <= 60 + 30
     assert refused.json() == {"success": False, "error": "Too many requests.", "errors": []}
 
 
@@ -90,3 +91,28 @@ def test_every_scope_is_limited_by_default(settings):
         count, seconds = RateLimit(scope).parse_rate(rate)
         assert count is not None and seconds is not None
         assert count >= 10 and seconds <= 3600, scope
+
+
+def test_a_request_within_the_limit_of_this_window_and_the_weighted_one_before_is_allowed():
+    from mechmatch.throttles import refused_for
+
+    # 3 a minute, 45 s in: the previous minute's 4 weigh 1, so 2 more fit
+    assert refused_for(hits=2, previous=4, limit=3, duration=60, elapsed=45) is None
+    assert refused_for(hits=1, previous=0, limit=3, duration=60, elapsed=0) is None
+
+
+def test_just_after_a_window_turns_the_one_before_still_counts_nearly_in_full():
+    from mechmatch.throttles import refused_for
+
+    # 3 requests at the end of one minute, a 4th a second into the next: refused
+    wait = refused_for(hits=1, previous=3, limit=3, duration=60, elapsed=1)
+    assert wait is not None and 1 / 3 * 60 - 1 - 1e-9 <= wait <= 1 / 3 * 60 - 1 + 1e-9
+
+
+def test_past_the_limit_in_this_window_alone_the_wait_runs_into_the_next():
+    from mechmatch.throttles import refused_for
+
+    wait = refused_for(hits=4, previous=0, limit=3, duration=60, elapsed=10)
+    # 50 s to the next minute, then until 4 * (1 - f) + 1 <= 3, f = 1/2: 30 s more
+    assert wait == pytest.approx(80)
+    assert refused_for(hits=4, previous=4, limit=4, duration=60, elapsed=59) is not None
