@@ -215,3 +215,15 @@ def test_the_status_line_reports_the_lag_and_what_was_done(customer, mechanic, w
     call_command("dispatch", "--once", "--log-every", "0.000001", stdout=out)
     line = out.getvalue().splitlines()[0]
     assert line.startswith("dispatcher: lag 3") and "0 offers expired" in line, line
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dispatcher_deletes_expired_rate_limit_counts_and_keeps_live_ones():
+    from mechmatch.accounts.models import RateLimitCount
+    from mechmatch.accounts.services import rate_limit_count_hit
+
+    now = int(time.time())
+    rate_limit_count_hit(key="preview:ip-203.0.113.1", window_start=now - 600, expires_at=now - 480)
+    rate_limit_count_hit(key="preview:ip-203.0.113.2", window_start=now - 30, expires_at=now + 90)
+    call_command("dispatch", "--once", stdout=io.StringIO())
+    assert list(RateLimitCount.objects.values_list("key", flat=True)) == ["preview:ip-203.0.113.2"]

@@ -4,7 +4,9 @@ database. Run any number of these; see services.dispatch_tick for why that is sa
 The database or the broker going away for a while is expected, not a bug: a tick that
 fails with a connection-level error closes the connection, waits (capped exponential
 backoff with jitter), logs, and tries again. The process never exits for it; the rows it
-had in flight were rolled back and are redone."""
+had in flight were rolled back and are redone.
+
+It also deletes expired rate-limit counts once a minute (the web only ever inserts them)."""
 
 from __future__ import annotations
 
@@ -18,12 +20,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
+from mechmatch.accounts.services import rate_limit_counts_prune
 from mechmatch.core.backoff import Backoff
 from mechmatch.dispatch.selectors import dispatch_lag_seconds
 from mechmatch.dispatch.services import TRANSIENT_ERRORS, dispatch_tick
 
 logger = logging.getLogger(__name__)
 
+PRUNE_EVERY_SECONDS = 60.0
 COUNTED = ("steps", "offers_expired", "fallbacks", "withdrawn", "errors")
 
 
@@ -59,10 +63,14 @@ class Command(BaseCommand):
         log_every = options["log_every"]
         next_log = time.monotonic() + log_every
         totals["started_at"] = time.time()
+        next_prune = time.monotonic()
         while not self._stop:
             try:
                 close_old_connections()
                 result = dispatch_tick(batch=batch)
+                if time.monotonic() >= next_prune:  # housekeeping the web leaves to a worker
+                    rate_limit_counts_prune(now=int(time.time()))
+                    next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
                 lag = dispatch_lag_seconds() if log_every > 0 and time.monotonic() >= next_log else None
             except TRANSIENT_ERRORS as exc:
                 totals["transient_errors"] += 1
