@@ -11,6 +11,8 @@ so the row is sent at most twice."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,6 +46,37 @@ def notification_enqueue(*, user: User, kind: str, context: dict[str, Any], dedu
             )
     except IntegrityError:
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationDraft:
+    """A notification to enqueue with others (notifications_enqueue_many)."""
+
+    user_id: int
+    kind: str
+    context: dict[str, Any]
+    dedupe_key: str
+
+
+def notifications_enqueue_many(drafts: Iterable[NotificationDraft]) -> None:
+    """Writes many notifications in one INSERT in the caller's transaction (the dispatcher's
+    set-wise step: one statement for a batch, not a savepoint and an INSERT each). A draft
+    whose dedupe_key is already written is skipped, as notification_enqueue skips it."""
+    now = timezone.now()
+    rows = []
+    for draft in drafts:
+        if draft.kind not in Kind.values:
+            raise ValueError(f"Unknown notification kind {draft.kind!r}")
+        rows.append(
+            Notification(
+                user_id=draft.user_id,
+                kind=draft.kind,
+                context=draft.context,
+                dedupe_key=draft.dedupe_key[:200],
+                next_attempt_at=now,
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _claimable(now: datetime) -> Q:

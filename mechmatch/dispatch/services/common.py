@@ -16,8 +16,9 @@ from mechmatch.core.geo import haversine_km
 from mechmatch.dispatch import events
 from mechmatch.dispatch.models import Offer, RequestEvent, SessionRequest
 from mechmatch.dispatch.selectors import request_waiting_snapshot
-from mechmatch.dispatch.services.notices import notice_customer
+from mechmatch.dispatch.services.notices import customer_notice_draft, notice_customer
 from mechmatch.mechanics.models import Mechanic
+from mechmatch.notifications.services import NotificationDraft
 
 Status = SessionRequest.Status
 Stage = SessionRequest.Stage
@@ -133,15 +134,25 @@ def _per_row_value(name: str, rows: list[tuple[int, Any]]) -> Any:
 
 
 def _announce(
-    request: SessionRequest, kind: str, now: datetime, *, loaded_offers: list[Offer] | None = None, **extra: Any
+    request: SessionRequest,
+    kind: str,
+    now: datetime,
+    *,
+    loaded_offers: list[Offer] | None = None,
+    notices: list[NotificationDraft] | None = None,
+    **extra: Any,
 ) -> None:
     """Tell the customer's waiting room; the payload is the whole current snapshot, so a
     client that missed an event is still right after the next one. `loaded_offers`: the
-    request's offers with their mechanics, when the caller has just read them."""
+    request's offers with their mechanics, when the caller has just read them. `notices`:
+    collect the customer's notification there for one write of many, instead of writing it."""
     payload = request_waiting_snapshot(request, now, offers=loaded_offers)
     payload.update(extra)
     events.publish(events.request_channel(request.pk), kind, payload)
-    notice_customer(request, kind, extra)
+    if notices is None:
+        notice_customer(request, kind, extra)
+    elif (draft := customer_notice_draft(request, kind, extra, loaded_offers)) is not None:
+        notices.append(draft)
 
 
 def _tell_mechanic(offer: Offer, kind: str, **extra: Any) -> None:

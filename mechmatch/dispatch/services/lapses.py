@@ -25,6 +25,7 @@ from mechmatch.dispatch.models import Offer, SessionRequest
 from mechmatch.dispatch.services.common import _announce, _Change, _transitions_apply
 from mechmatch.dispatch.services.offers import _lapses_record, _offers_expire_due
 from mechmatch.dispatch.services.routing import _next_step, _settle
+from mechmatch.notifications.services import NotificationDraft, notifications_enqueue_many
 
 
 @dataclass
@@ -38,6 +39,7 @@ class LapseBatch:
 def _claim_due(now: datetime, *, limit: int, pk: int | None = None) -> list[SessionRequest]:
     """Lock up to `limit` waiting requests whose timer is due, oldest first (or the one `pk`)."""
     qs = SessionRequest.objects.filter(status__in=SessionRequest.WAITING_STATUSES, fallback_due_at__lte=now)
+    qs = qs.select_related("customer")  # the notifications name them
     if pk is not None:
         qs = qs.filter(pk=pk)
     qs = qs.order_by("fallback_due_at", "id")
@@ -79,6 +81,8 @@ def lapses_apply(now: datetime, *, limit: int) -> LapseBatch:
             announcements.append((request, announce))
         batch.outcomes[request.pk] = outcome
     _transitions_apply(changes)
+    notices: list[NotificationDraft] = []
     for request, kind in announcements:
-        _announce(request, kind, now, loaded_offers=offers[request.pk])
+        _announce(request, kind, now, loaded_offers=offers[request.pk], notices=notices)
+    notifications_enqueue_many(notices)
     return batch

@@ -12,7 +12,7 @@ from django.urls import reverse
 from mechmatch.dispatch.models import Offer, SessionRequest
 from mechmatch.mechanics.models import Mechanic
 from mechmatch.notifications.models import Kind
-from mechmatch.notifications.services import notification_enqueue
+from mechmatch.notifications.services import NotificationDraft, notification_enqueue
 
 _CONCERN_CHARS = 140
 
@@ -27,8 +27,11 @@ def _request_context(request: SessionRequest) -> dict[str, Any]:
     }
 
 
-def _mechanic_name(mechanic_id: int | None) -> str:
-    mechanic = Mechanic.objects.select_related("user").filter(pk=mechanic_id).first() if mechanic_id else None
+def _mechanic_name(mechanic_id: int | None, offers: list[Offer] | None = None) -> str:
+    if not mechanic_id:
+        return "Your mechanic"
+    loaded = next((o.mechanic for o in offers or [] if o.mechanic_id == mechanic_id), None)
+    mechanic = loaded or Mechanic.objects.filter(pk=mechanic_id).only("display_name").first()
     return mechanic.first_name if mechanic is not None else "Your mechanic"
 
 
@@ -66,33 +69,37 @@ def notice_window_extended(offer: Offer, request: SessionRequest, now: datetime)
 def notice_customer(request: SessionRequest, announced: str, extra: dict[str, Any]) -> None:
     """The customer's notification for a waiting-room announcement, if it is one that matters
     off the page: accepted, awaiting their choice, sent to other mechanics."""
+    draft = customer_notice_draft(request, announced, extra)
+    if draft is not None:
+        notification_enqueue(user=request.customer, kind=draft.kind, context=draft.context, dedupe_key=draft.dedupe_key)
+
+
+def customer_notice_draft(
+    request: SessionRequest, announced: str, extra: dict[str, Any], offers: list[Offer] | None = None
+) -> NotificationDraft | None:
+    """notice_customer's notification, not yet written. `offers`: the request's offers with
+    their mechanics, when the caller has them (the chosen mechanic's name is read from them)."""
     waiting_room = reverse("journey:request", args=[request.pk])
     if announced == "matched" and extra.get("consultationId"):
-        notification_enqueue(
-            user=request.customer,
-            kind=Kind.ACCEPTED,
-            context={
-                **_request_context(request),
-                "mechanic_name": _mechanic_name(request.assigned_mechanic_id),
-                "path": reverse("journey:session", args=[extra["consultationId"]]),
-            },
-            dedupe_key=f"{Kind.ACCEPTED}:request:{request.pk}",
-        )
+        kind = Kind.ACCEPTED
+        context = {
+            **_request_context(request),
+            "mechanic_name": _mechanic_name(request.assigned_mechanic_id, offers),
+            "path": reverse("journey:session", args=[extra["consultationId"]]),
+        }
+        key = f"{Kind.ACCEPTED}:request:{request.pk}"
     elif announced == SessionRequest.Status.AWAITING_CHOICE:
-        notification_enqueue(
-            user=request.customer,
-            kind=Kind.AWAITING_CHOICE,
-            context={
-                **_request_context(request),
-                "mechanic_name": _mechanic_name(request.selected_mechanic_id),
-                "path": waiting_room,
-            },
-            dedupe_key=f"{Kind.AWAITING_CHOICE}:request:{request.pk}:v{request.version}",
-        )
+        kind = Kind.AWAITING_CHOICE
+        context = {
+            **_request_context(request),
+            "mechanic_name": _mechanic_name(request.selected_mechanic_id, offers),
+            "path": waiting_room,
+        }
+        key = f"{Kind.AWAITING_CHOICE}:request:{request.pk}:v{request.version}"
     elif announced == SessionRequest.Status.BROADCASTING:
-        notification_enqueue(
-            user=request.customer,
-            kind=Kind.BROADCAST,
-            context={**_request_context(request), "path": waiting_room},
-            dedupe_key=f"{Kind.BROADCAST}:request:{request.pk}:{request.stage}",
-        )
+        kind = Kind.BROADCAST
+        context = {**_request_context(request), "path": waiting_room}
+        key = f"{Kind.BROADCAST}:request:{request.pk}:{request.stage}"
+    else:
+        return None
+    return NotificationDraft(user_id=request.customer_id, kind=kind, context=context, dedupe_key=key)

@@ -212,3 +212,28 @@ def test_when_the_set_wise_step_fails_the_requests_are_taken_one_at_a_time(custo
     assert request.status == "awaiting_choice"
     assert result.outcomes == {"awaiting_choice": 1} and result.offers_expired == 1
     assert RequestEvent.objects.filter(request=request, kind="offer_expired").count() == 1
+
+
+def _queries_to_settle(count: int, customer, mechanics, tag: str) -> int:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mechmatch.dispatch.testing import make_lapsing_requests
+
+    make_lapsing_requests(customer=customer.user, mechanics=mechanics, count=count, tag=tag)
+    with CaptureQueriesContext(connection) as captured:
+        result = services.dispatch_tick(batch=100)
+    assert result.fallbacks == count
+    return len(captured.captured_queries)
+
+
+def test_a_bigger_batch_of_lapses_costs_no_more_statements_notifications_included(customer, windows):
+    from mechmatch.notifications.models import Notification
+
+    mechanics = [make_mechanic() for _ in range(3)]
+    few = _queries_to_settle(3, customer, mechanics, "few")
+    many = _queries_to_settle(30, customer, mechanics, "many")
+    assert many == few  # one customer notification per request, all in one INSERT
+    notified = Notification.objects.filter(user=customer.user, kind="awaiting_choice")
+    assert notified.count() == 33
+    assert {n.context["mechanic_name"] for n in notified} == {m.first_name for m in mechanics}
