@@ -5,9 +5,9 @@ A sliding-window counter: each request is one upsert into its fixed window (and,
 the limit, one read of the window before), and the last `duration` seconds are estimated as
 this window's count plus the previous one's, weighted by how much of it is still inside
 them. ninja's own throttle keeps a list of timestamps in the cache instead, which on the
-database cache cost six statements and a transaction on every request (a tenth of a
-PostgreSQL server's capacity under `make bench-load`). Refused requests count too: a caller
-that keeps knocking while refused stays refused.
+database cache cost six statements, a transaction and a COUNT(*) of the whole cache table
+on every request. Refused requests count too: a caller that keeps knocking while refused
+stays refused.
 
 The rate is read from settings.RATE_LIMITS on each request (operators and tests change it
 without a restart), a signed-in user is counted as themselves rather than by address, and
@@ -56,10 +56,7 @@ class _PerThread:
 
 
 class RateLimit(SimpleRateThrottle):
-    key = _PerThread()
-    num_requests = _PerThread()
-    duration = _PerThread()
-    retry_seconds = _PerThread()
+    retry_seconds = _PerThread()  # of the last refusal on this thread; ninja reads it via wait()
 
     def __init__(self, scope: str) -> None:  # not super(): that resolves the rate once, at import
         self._local = threading.local()
@@ -71,8 +68,7 @@ class RateLimit(SimpleRateThrottle):
             return True
         limit, duration = self.parse_rate(rate)
         assert limit is not None and duration is not None  # a rate was given
-        self.num_requests, self.duration = limit, duration
-        self.key = key = self.get_cache_key(request)
+        key = self.get_cache_key(request)
         now = time.time()
         start = int(now // duration) * duration
         hits = rate_limit_count_hit(key=key, window_start=start, expires_at=start + 2 * duration)
@@ -92,7 +88,7 @@ class RateLimit(SimpleRateThrottle):
         return f"{self.scope}:{ident}"
 
     def retry_after(self) -> str:
-        return str(max(1, math.ceil(self.wait() or self.duration or 1)))
+        return str(max(1, math.ceil(self.retry_seconds or 0)))
 
 
 def refused_for(*, hits: int, previous: int, limit: int, duration: int, elapsed: float) -> float | None:
