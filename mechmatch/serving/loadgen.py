@@ -116,13 +116,30 @@ def parse_mix(text: str) -> dict[str, int]:
     return mix
 
 
+async def _timed(
+    conn: Connection,
+    stats: Stats,
+    name: str,
+    request: tuple[str, str, dict[str, str], bytes],
+    ok: Callable[[int], bool] = lambda status: 200 <= status < 400,
+) -> None:
+    """One request, timed and recorded under `name`; a failure is counted, never raised."""
+    started = time.monotonic()
+    try:
+        response = await conn.request(*request)
+        good, detail = ok(response.status), f"{response.status} {response.body[:120]!r}"
+    except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
+        good, detail = False, f"{type(exc).__name__}: {exc}"
+    stats.record(name, time.monotonic() - started, good, detail)
+
+
 async def browse(
     host: str, port: int, mix: dict[str, int], deadline: float, think: tuple[float, float], seed: int, stats: Stats
 ) -> None:
     """One simulated user: a request from the mix, a pause, again, until the deadline. Each
     user has its own client address, as real users behind the one proxy in front would
-    (bin/bench-load trusts one proxy): one address for all would pile every user's requests
-    into one rate-limit history, thousands of entries rewritten on each request."""
+    (bin/bench-load trusts one proxy): one address for all would count 200 users as one
+    caller against one rate limit."""
     rng = random.Random(seed)
     address = f"10.{(seed >> 16) & 255}.{(seed >> 8) & 255}.{seed & 255}"
     names, weights = list(mix), list(mix.values())
@@ -135,14 +152,7 @@ async def browse(
             headers = {"X-Forwarded-For": address}
             if body:
                 headers["Content-Type"] = "application/json"
-            started = time.monotonic()
-            try:
-                response = await conn.request(method, path, headers, body)
-                ok = 200 <= response.status < 400
-                detail = f"{response.status} {response.body[:120]!r}"
-            except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
-                ok, detail = False, f"{type(exc).__name__}: {exc}"
-            stats.record(name, time.monotonic() - started, ok, detail)
+            await _timed(conn, stats, name, (method, path, headers, body))
             await asyncio.sleep(rng.uniform(*think))
     finally:
         conn.close()
@@ -189,13 +199,7 @@ async def upload_photos(
             for name, data, expected in images:
                 content_type, body = multipart("photo", "me.png", "image/png", data)
                 headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
-                started = time.monotonic()
-                try:
-                    response = await conn.request("POST", PHOTO_PATH, headers, body)
-                    ok, detail = response.status == expected, f"{response.status} {response.body[:120]!r}"
-                except Exception as exc:  # noqa: BLE001
-                    ok, detail = False, f"{type(exc).__name__}: {exc}"
-                stats.record(name, time.monotonic() - started, ok, detail)
+                await _timed(conn, stats, name, ("POST", PHOTO_PATH, headers, body), ok=expected.__eq__)
     finally:
         conn.close()
 
@@ -206,22 +210,18 @@ async def toggle_shift(
     """Another mechanic going off and on shift, a write each time, while the uploads run;
     leaves the shift as it found it."""
     conn = Connection(host, port)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def shift(online: bool) -> tuple[str, str, dict[str, str], bytes]:
+        return "POST", "/api/mechanic/shift", headers, json.dumps({"online": online}).encode()
+
     online = not restore
     try:
         while time.monotonic() < deadline:
-            body = json.dumps({"online": online}).encode()
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            started = time.monotonic()
-            try:
-                response = await conn.request("POST", "/api/mechanic/shift", headers, body)
-                ok, detail = response.status == 200, f"{response.status} {response.body[:120]!r}"
-            except Exception as exc:  # noqa: BLE001
-                ok, detail = False, f"{type(exc).__name__}: {exc}"
-            stats.record("shift", time.monotonic() - started, ok, detail)
+            await _timed(conn, stats, "shift", shift(online), ok=(200).__eq__)
             online = not online
             await asyncio.sleep(pause)
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        await conn.request("POST", "/api/mechanic/shift", headers, json.dumps({"online": restore}).encode())
+        await conn.request(*shift(restore))
     finally:
         conn.close()
 
