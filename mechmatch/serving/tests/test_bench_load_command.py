@@ -43,8 +43,11 @@ def test_it_reports_the_mix_and_the_upload_probe_and_cleans_up_after_itself(tmp_
     shifter = make_mechanic(display_name="Shifter", on_shift=False)  # the newest changes shift
     media = str(tmp_path / "media")
     with serve(tmp_path, MEDIA_ROOT=media, RATE_LIMIT_PREVIEW="10000/min", RATE_LIMIT_DIRECTORY="10000/min") as served:
+        # Four users: the seeded first requests of users 1-4 are home, home, directory and
+        # preview, so every endpoint is hit however slow the machine (each user's first
+        # request is sent as soon as its arrival pause of at most 0.2 s ends).
         result = _bench_load(
-            url=served.url, users=3, seconds=2, think="0.1,0.2", uploads=2, upload_seconds=2, json=True
+            url=served.url, users=4, seconds=5, think="0.1,0.2", uploads=2, upload_seconds=2, json=True
         )
 
     mix = result["endpoints"]
